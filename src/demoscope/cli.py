@@ -1,0 +1,461 @@
+"""The ``demoscope`` command line: a thin Typer layer over the library.
+
+Each command parses its arguments, calls one library function inside one transaction and
+formats the result (Rich for people, ``--json`` for programs). Errors are
+:class:`~demoscope.errors.DemoscopeError` subclasses, turned into one red line and the
+error's exit code by :func:`main`; nothing is written when a command fails. Heavy imports
+(SQLAlchemy, pandas) happen inside commands so that ``--help`` and ``show`` start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(
+    name="demoscope",
+    help="Run and read democracy assessments the way Nations in Transit did.\n\n"
+    "Example: demoscope db init && demoscope show Kazakhstan 2008",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+db_app = typer.Typer(help="Create, migrate and inspect the ratings database.\n\n"
+                     "Example: demoscope db init", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for programs instead of a table.")]
+DirectionOpt = Annotated[
+    str | None,
+    typer.Option("--direction", "-d", help="Show values on this scale: 1_best or 7_best "
+                 "(default: each edition's own published scale)."),
+]
+
+
+# -- plumbing -------------------------------------------------------------------------------
+
+
+def _console():
+    from rich.console import Console
+
+    return Console()
+
+
+def _settings():
+    from demoscope.config import get_settings
+
+    return get_settings()
+
+
+def _methodology():
+    from demoscope.methodology import load_methodology
+
+    return load_methodology(_settings().methodology)
+
+
+def _engine(require_init: bool = True):
+    from demoscope.errors import ConfigError
+    from demoscope.store.db import get_engine, is_initialised
+
+    url = _settings().database_url
+    engine = get_engine(url)
+    if require_init and not is_initialised(engine):
+        raise ConfigError(f"the database at {_redact(url)} is not initialised: "
+                          "run 'demoscope db init' first")
+    return engine
+
+
+def _reader():
+    """A read-only query runner; stdlib sqlite3 for SQLite files keeps ``show`` fast."""
+    from pathlib import Path
+
+    from demoscope.errors import ConfigError
+    from demoscope.store import queries
+
+    url = _settings().database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        raise ConfigError(f"no database at {url}: run 'demoscope db init' first")
+    read = queries.reader_for_url(url)
+    if not queries.is_initialised(read):
+        raise ConfigError(f"the database at {_redact(url)} is not initialised: "
+                          "run 'demoscope db init' first")
+    return read
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def _country(text: str):
+    from demoscope.countries import resolve
+
+    return resolve(text)
+
+
+def _direction(m, text: str | None):
+    return m.scale.parse_direction(text) if text else None
+
+
+# -- db -------------------------------------------------------------------------------------
+
+
+@db_app.command("init")
+def db_init(json_out: JsonOpt = False) -> None:
+    """Create (or migrate) the database and load the built-in NIT dataset. Safe to repeat.
+
+    Example: DEMOSCOPE_DATABASE_URL=sqlite:///nit.db demoscope db init
+    """
+    from rich.progress import Progress
+
+    from demoscope.countries import registry
+    from demoscope.store.repo import init_database
+
+    m = _methodology()
+    engine = _engine(require_init=False)
+    with Progress(transient=True, console=_console(), disable=json_out) as progress:
+        task = progress.add_task("loading built-in dataset", total=None)
+
+        def tick(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        result = init_database(engine, m, registry(), progress=tick)
+    data = {"database": _redact(_settings().database_url), "added": result.added,
+            "unchanged": result.unchanged, "differing": result.differing}
+    if json_out:
+        _print_json(data)
+        return
+    con = _console()
+    con.print(f"[green]database ready[/] at {data['database']}: {result.added} values added, "
+              f"{result.unchanged} already present.")
+    for d in result.differing:
+        con.print(f"[yellow]kept database value[/] {d}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending schema migrations without loading data.
+
+    Example: demoscope db upgrade
+    """
+    from demoscope.store.db import migrate
+
+    migrate(_engine(require_init=False))
+    _console().print("[green]schema up to date[/]")
+
+
+@db_app.command("path")
+def db_path() -> None:
+    """Print the database URL in use (from DEMOSCOPE_DATABASE_URL or the default).
+
+    Example: demoscope db path
+    """
+    print(_redact(_settings().database_url))
+
+
+# -- reference ------------------------------------------------------------------------------
+
+
+@app.command()
+def countries(json_out: JsonOpt = False) -> None:
+    """List countries with ISO code, region and the editions rated.
+
+    Example: demoscope countries --json
+    """
+    from demoscope.countries import registry
+    from demoscope.store import repo
+    from demoscope.store.db import session_scope
+
+    m = _methodology()
+    with session_scope(_engine()) as s:
+        rows = []
+        for c in repo.countries(s):
+            years = repo.country_years(s, m, c.iso3)
+            reg = registry().find(c.iso3)
+            rows.append({"country": c.name, "iso3": c.iso3, "region": c.region,
+                         "subregion": c.subregion, "aliases": list(reg.aliases) if reg else [],
+                         "editions": years})
+    if json_out:
+        _print_json(rows)
+        return
+    from rich.table import Table
+
+    t = Table(title="Countries")
+    for col in ("Country", "ISO", "Region", "Editions with data"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(r["country"], r["iso3"], r["region"], _span(r["editions"]))
+    _console().print(t)
+
+
+def _span(years: list[int]) -> str:
+    if not years:
+        return "—"
+    return f"{years[0]}–{years[-1]} ({len(years)})" if len(years) > 1 else str(years[0])
+
+
+@app.command()
+def editions(json_out: JsonOpt = False) -> None:
+    """List editions: label, scale direction, categories and database coverage.
+
+    Example: demoscope editions
+    """
+    from demoscope.store import repo
+    from demoscope.store.db import session_scope
+
+    m = _methodology()
+    with session_scope(_engine()) as s:
+        eds = repo.editions(s, m)
+    rows = [{"edition": e.year, "label": e.label, "direction": m.direction_label(e.direction),
+             "categories": list(e.categories), "countries": list(e.countries),
+             "ratings": e.ratings} for e in eds]
+    if json_out:
+        _print_json(rows)
+        return
+    from rich.table import Table
+
+    t = Table(title=f"{m.name} editions")
+    for col in ("Edition", "Scale", "Categories", "Countries", "Ratings"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(r["label"], r["direction"], " ".join(r["categories"]),
+                  str(len(r["countries"])), str(r["ratings"]))
+    _console().print(t)
+
+
+@app.command("methodology")
+def methodology_cmd(
+    json_out: JsonOpt = False,
+    file: Annotated[Path | None, typer.Option(help="Check and show a methodology TOML file.")] = None,
+) -> None:
+    """Show the methodology: categories, scale, score rule, regime bands, eras.
+
+    Example: demoscope methodology --file my-index.toml
+    """
+    from demoscope.methodology import load_methodology
+
+    m = load_methodology(str(file)) if file else _methodology()
+    data = {
+        "code": m.code, "name": m.name, "version": m.version,
+        "scale": {"min": float(m.scale.min), "max": float(m.scale.max), "step": float(m.scale.step)},
+        "score": {"code": m.score.code, "name": m.score.name, "decimals": m.score.decimals,
+                  "rounding": m.score.rounding},
+        "categories": [{"code": c.code, "name": c.name, "covers": c.covers}
+                       for c in m.categories.values()],
+        "editions": [{"edition": e.year, "label": e.label,
+                      "direction": m.direction_label(e.direction),
+                      "categories": list(e.categories)} for e in m.editions.values()],
+        "bands": [{"code": b.code, "name": b.name,
+                   **{m.direction_label(d): [float(x) for x in r] for d, r in b.ranges.items()},
+                   "percentage": [float(x) for x in b.percentage] if b.percentage else None}
+                  for b in m.bands],
+    }
+    if json_out:
+        _print_json(data)
+        return
+    from rich.table import Table
+
+    con = _console()
+    con.print(f"[bold]{m.name}[/] ({m.code} {m.version}) — scale {data['scale']['min']:g}–"
+              f"{data['scale']['max']:g} step {data['scale']['step']:g}; {m.score.name} = mean, "
+              f"{m.score.decimals} decimals, half-up")
+    t = Table(title="Categories")
+    t.add_column("Code")
+    t.add_column("Name")
+    t.add_column("Covers", overflow="fold")
+    for c in data["categories"]:
+        t.add_row(c["code"], c["name"], c["covers"])
+    con.print(t)
+    b = Table(title="Regime bands")
+    for col in ("Regime", *[m.direction_label(d) for d in ("low_best", "high_best")], "DP"):
+        b.add_column(col)
+    for band in data["bands"]:
+        b.add_row(band["name"], *[
+            "{:.2f}–{:.2f}".format(*band.get(m.direction_label(d), [0, 0]))
+            for d in ("low_best", "high_best")], "{:g}–{:g}".format(*(band["percentage"] or [0, 0])))
+    con.print(b)
+
+
+# -- show -----------------------------------------------------------------------------------
+
+
+@app.command()
+def show(
+    country: Annotated[str, typer.Argument(help="Country name, ISO code or alias.")],
+    edition: Annotated[int | None, typer.Argument(help="Edition year (default: latest).")] = None,
+    direction: DirectionOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Scorecard of one country in one edition: ratings, Democracy Score, Democracy
+    Percentage, regime and each category's change against the previous edition.
+
+    Example: demoscope show Kazakhstan 2008 --direction 7_best --json
+    """
+    from demoscope.scorecard import build_scorecard
+
+    m = _methodology()
+    c = _country(country)
+    card = build_scorecard(_reader(), m, c.iso3, edition, _direction(m, direction))
+    if json_out:
+        _print_json(card)
+        return
+    _render_scorecard(card, m)
+
+
+def _render_scorecard(card: dict, m) -> None:
+    from rich.table import Table
+
+    con = _console()
+    ed = m.edition(card["edition"])
+    title = f"{card['country']} — {m.name} {ed.label} ({card['direction']})"
+    t = Table(title=title, title_justify="left")
+    t.add_column("Category")
+    t.add_column("Rating", justify="right")
+    t.add_column("Change")
+    by_cat = {ch["category"]: ch for ch in card["changes"]}
+    arrow = {"improves": "[green]▲ improves[/]", "deteriorates": "[red]▼ deteriorates[/]",
+             "remains": "= remains"}
+    for cat, value in card["ratings"].items():
+        ch = by_cat.get(cat)
+        change = (f"{arrow[ch['verb']]} from {ch['from']:.2f}" if ch and ch["verb"] != "remains"
+                  else (arrow["remains"] if ch else ""))
+        t.add_row(f"{m.category_name(cat, ed)} ({cat})", f"{value:.2f}", change)
+    con.print(t)
+    if card["democracy_score"] is not None:
+        con.print(f"{m.score.name}: [bold]{card['democracy_score']:.2f}[/]   "
+                  f"Democracy Percentage: {card['democracy_percentage']:.2f}   "
+                  f"Regime: [bold]{card['regime']}[/]")
+    else:
+        con.print(f"[yellow]incomplete row[/]: no rating for {', '.join(card['missing'])}; "
+                  f"no {m.score.name} computed")
+    if card.get("quirk"):
+        con.print(f"[yellow]source quirk[/]: printed {m.score.name} "
+                  f"{card['published_democracy_score']:.2f} — {card['quirk']}")
+    if card["changes"]:
+        con.print(f"[dim]Changes against {card['previous_edition']}:[/]")
+        for ch in card["changes"]:
+            con.print(f"  {ch['sentence']}")
+
+
+# -- rate -----------------------------------------------------------------------------------
+
+
+@app.command()
+def rate(
+    country: Annotated[str, typer.Argument(help="Country name, ISO code or alias.")],
+    edition: Annotated[int, typer.Argument(help="Edition year.")],
+    category: Annotated[str, typer.Argument(help="Category code or name (EP, CS, IM, NDG, ...).")],
+    value: Annotated[str, typer.Argument(help="Rating on the edition's own scale, e.g. 5.75.")],
+    justification: Annotated[str | None, typer.Option(
+        "--justification", "-j", help="Why the rating differs from the previous edition "
+        "(required when it does).")] = None,
+    source: Annotated[str, typer.Option(help="Provenance recorded with the value.")] = "cli",
+    json_out: JsonOpt = False,
+) -> None:
+    """Record a rating (one transaction; the old value is kept in the revision history).
+
+    Example: demoscope rate Kazakhstan 2018 CS 6.00 --justification "NGO law tightened"
+    """
+    from demoscope.methodology import fmt, frac
+    from demoscope.store import repo
+    from demoscope.store.db import session_scope
+
+    m = _methodology()
+    c = _country(country)
+    code = m.resolve_category(category)
+    v = m.check_value(frac(value))
+    with session_scope(_engine()) as s:
+        ch = repo.set_rating(s, m, c.iso3, edition, code, v, justification=justification,
+                             source=source)
+    data = {"iso3": ch.iso3, "edition": ch.year, "category": ch.category,
+            "old": float(ch.old) if ch.old is not None else None, "new": float(ch.new),
+            "previous_edition_value": (float(ch.previous_edition_value)
+                                       if ch.previous_edition_value is not None else None)}
+    if json_out:
+        _print_json(data)
+        return
+    old = fmt(ch.old) if ch.old is not None else "—"
+    _console().print(f"[green]recorded[/] {c.name} {ch.year} {ch.category}: {old} → {fmt(ch.new)}")
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", help="csv, json, xlsx or parquet.")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="File to write (default: stdout).")] = None,
+    wide: Annotated[bool, typer.Option("--wide", help="One row per country-edition.")] = False,
+    direction: DirectionOpt = None,
+    country: Annotated[list[str] | None, typer.Option("--country", "-c",
+                                                      help="Only these countries.")] = None,
+    first: Annotated[int | None, typer.Option("--from", help="First edition.")] = None,
+    last: Annotated[int | None, typer.Option("--to", help="Last edition.")] = None,
+) -> None:
+    """Export ratings: tidy long (country, iso3, edition, category, rating, direction) or wide.
+
+    Example: demoscope export --format xlsx --direction 7_best -o nit.xlsx
+    """
+    from demoscope import ratings
+    from demoscope.errors import InvalidRating
+    from demoscope.store.db import session_scope
+
+    fmt_name = format.lower()
+    if fmt_name not in ratings.FORMATS:
+        raise InvalidRating(f"--format {format!r} is not one of: {', '.join(ratings.FORMATS)}",
+                            field="format")
+    if output is None and fmt_name in ("xlsx", "parquet") and sys.stdout.isatty():
+        raise InvalidRating(f"{fmt_name} is binary: give --output FILE", field="output")
+    m = _methodology()
+    iso = [_country(c).iso3 for c in country] if country else None
+    with session_scope(_engine()) as s:
+        df = ratings.db_frame(s, m, direction=_direction(m, direction), wide=wide, iso3=iso,
+                              first=first, last=last)
+    data = ratings.write(df, fmt_name, output)
+    if data is not None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        print(f"wrote {len(df)} rows to {output}", file=sys.stderr)
+
+
+# -- entry point ----------------------------------------------------------------------------
+
+
+def main() -> None:
+    """Run the CLI; a :class:`DemoscopeError` becomes one line on stderr and its exit code."""
+    from demoscope.errors import DemoscopeError
+
+    try:
+        app(standalone_mode=False)
+    except DemoscopeError as exc:
+        field = f" [{exc.field}]" if exc.field else ""
+        print(f"error{field}: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("aborted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors carry their own formatting
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

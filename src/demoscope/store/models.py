@@ -1,0 +1,167 @@
+"""ORM models. Values are exact integers of hundredths (``value_x100``: 6.25 → 625).
+
+Why hundredths and the copied scale columns: a CHECK constraint cannot look into another
+table, so each rating carries its edition-category's scale (min, max, step) and a composite
+foreign key pins those copies to ``edition_categories``. The database itself then rejects a
+value off the grid, out of range, or for a category the edition does not rate.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class MethodologyRow(Base):
+    __tablename__ = "methodologies"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(32))
+    definition: Mapped[str] = mapped_column(Text)  # the TOML it was loaded from
+
+
+class CountryRow(Base):
+    __tablename__ = "countries"
+
+    iso3: Mapped[str] = mapped_column(String(3), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    region: Mapped[str] = mapped_column(String(100), default="")
+    subregion: Mapped[str] = mapped_column(String(100), default="")
+
+    __table_args__ = (CheckConstraint("length(iso3) = 3", name="ck_country_iso3_len"),)
+
+
+class EditionRow(Base):
+    __tablename__ = "editions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    methodology: Mapped[str] = mapped_column(ForeignKey("methodologies.code"))
+    year: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(32))
+    coverage_start: Mapped[date] = mapped_column(Date)
+    coverage_end: Mapped[date] = mapped_column(Date)
+    direction: Mapped[str] = mapped_column(String(16))
+    methodology_version: Mapped[str] = mapped_column(String(32))
+
+    categories: Mapped[list[EditionCategoryRow]] = relationship(
+        back_populates="edition", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("methodology", "year", name="uq_edition_year"),
+        CheckConstraint("direction IN ('low_best', 'high_best')", name="ck_edition_direction"),
+    )
+
+
+class EditionCategoryRow(Base):
+    """A category an edition rates, with its name then and its scale."""
+
+    __tablename__ = "edition_categories"
+
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    scale_min_x100: Mapped[int] = mapped_column(Integer)
+    scale_max_x100: Mapped[int] = mapped_column(Integer)
+    step_x100: Mapped[int] = mapped_column(Integer)
+
+    edition: Mapped[EditionRow] = relationship(back_populates="categories")
+
+    __table_args__ = (
+        UniqueConstraint("edition_id", "category", "scale_min_x100", "scale_max_x100",
+                         "step_x100", name="uq_edition_category_scale"),
+        CheckConstraint("step_x100 > 0 AND scale_min_x100 < scale_max_x100",
+                        name="ck_edition_category_scale"),
+    )
+
+
+class RatingRow(Base):
+    """One published (or entered) rating, on its edition's own scale."""
+
+    __tablename__ = "ratings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    country_iso3: Mapped[str] = mapped_column(ForeignKey("countries.iso3"))
+    edition_id: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(16))
+    value_x100: Mapped[int] = mapped_column(Integer)
+    scale_min_x100: Mapped[int] = mapped_column(Integer)
+    scale_max_x100: Mapped[int] = mapped_column(Integer)
+    step_x100: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    source_edition: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    justification: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["edition_id", "category", "scale_min_x100", "scale_max_x100", "step_x100"],
+            ["edition_categories.edition_id", "edition_categories.category",
+             "edition_categories.scale_min_x100", "edition_categories.scale_max_x100",
+             "edition_categories.step_x100"],
+            name="fk_rating_edition_category",
+        ),
+        UniqueConstraint("country_iso3", "edition_id", "category", name="uq_rating"),
+        CheckConstraint("value_x100 BETWEEN scale_min_x100 AND scale_max_x100",
+                        name="ck_rating_range"),
+        CheckConstraint("(value_x100 - scale_min_x100) % step_x100 = 0", name="ck_rating_grid"),
+        Index("ix_ratings_edition", "edition_id", "category"),
+    )
+
+
+class RatingRevisionRow(Base):
+    """Every change to a rating, so that nothing a user entered is lost."""
+
+    __tablename__ = "rating_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id"))
+    old_value_x100: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    new_value_x100: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    justification: Mapped[str | None] = mapped_column(Text, nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PublishedScoreRow(Base):
+    """An overall score as the source printed it (DS, DP), kept beside the computed one."""
+
+    __tablename__ = "published_scores"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    country_iso3: Mapped[str] = mapped_column(ForeignKey("countries.iso3"))
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"))
+    code: Mapped[str] = mapped_column(String(8))
+    value_x100: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    source_edition: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    quirk: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("country_iso3", "edition_id", "code", name="uq_published_score"),
+        CheckConstraint("value_x100 >= 0", name="ck_published_score_nonneg"),
+    )
