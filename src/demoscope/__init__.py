@@ -20,11 +20,11 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["__version__", "democracy_percentage", "democracy_score", "load", "methodology",
+__all__ = ["__version__", "democracy_percentage", "democracy_score", "get_methodology", "load",
            "regime", "to_direction"]
 
 
-def methodology(name: str = "nit"):
+def get_methodology(name: str = "nit"):
     """The methodology object (built-in name or path to a TOML file)."""
     from demoscope.methodology import load_methodology
 
@@ -41,7 +41,7 @@ def load(database_url: str | None = None, *, direction: str | None = None, wide:
     """
     from demoscope import ratings
 
-    m = methodology(methodology_name)
+    m = get_methodology(methodology_name)
     d = m.scale.parse_direction(direction) if direction else None
     if database_url is None:
         return ratings.builtin_frame(m, direction=d, wide=wide)
@@ -62,7 +62,7 @@ def democracy_score(values: dict[str, Any], edition: int, *, direction: str | No
     """The printed Democracy Score of a row of ratings given on ``edition``'s own scale."""
     from demoscope.scoring import democracy_score as ds
 
-    m = methodology(methodology_name)
+    m = get_methodology(methodology_name)
     d = m.scale.parse_direction(direction) if direction else None
     return ds(m, m.edition(edition), _fractions(values), d).printed
 
@@ -73,7 +73,7 @@ def democracy_percentage(values: dict[str, Any], edition: int, *,
     from demoscope.scoring import democracy_score as ds
     from demoscope.scoring import percentage
 
-    m = methodology(methodology_name)
+    m = get_methodology(methodology_name)
     s = ds(m, m.edition(edition), _fractions(values))
     return percentage(m, s.mean, s.direction)
 
@@ -83,7 +83,7 @@ def regime(values: dict[str, Any], edition: int, *, methodology_name: str = "nit
     from demoscope.scoring import classify
     from demoscope.scoring import democracy_score as ds
 
-    m = methodology(methodology_name)
+    m = get_methodology(methodology_name)
     r = classify(m, ds(m, m.edition(edition), _fractions(values)))
     return r.name if r else None
 
@@ -93,7 +93,7 @@ def to_direction(value: Any, source: str, target: str, *, methodology_name: str 
     from demoscope.methodology import frac
     from demoscope.scoring import round_half_up
 
-    m = methodology(methodology_name)
+    m = get_methodology(methodology_name)
     s = m.scale
     return round_half_up(s.to_direction(frac(value), s.parse_direction(source),
                                         s.parse_direction(target)), 2)

@@ -1,9 +1,13 @@
 """Exact scores: means of quarter points, half-up rounding, percentages, regimes, change words.
 
 No I/O here. Every number is a :class:`~fractions.Fraction` until it is printed; rounding
-happens once, half-up, to the methodology's decimals. For NIT, a mean of six or seven
-quarter-point ratings can never sit exactly on a rounding half, so the direction a mean is
-taken in never changes the printed score (a property test checks this).
+happens once, half-up, to the methodology's decimals, on the edition's own published scale.
+
+Why the scale matters: a mean of six quarter points can sit exactly on a half (27/24 =
+1.125). The real 1999–2004 tables print such means rounded up on their 1-best scale (2.125
+→ 2.13, 5.625 → 5.63: half-up, not half-even). Rounding 8 − 1.125 = 6.875 on the other scale
+would give 6.88, not 8 − 1.13 = 6.87. So a score shown in the other direction is the printed
+score mirrored exactly (8 − x), which keeps the regime the same in both directions.
 """
 
 from __future__ import annotations
@@ -64,9 +68,11 @@ def democracy_score(
     used = {c: v for c, v in ratings.items() if edition.uses(c) and v is not None}
     missing = tuple(c for c in edition.categories if c not in used)
     exact = mean(used, m)
-    exact = m.to_direction(exact, edition.direction, target)
-    return Score(exact, round_half_up(exact, m.score.decimals), target,
-                 tuple(c for c in edition.categories if c in used), missing)
+    printed = round_half_up(exact, m.score.decimals)  # once, on the published scale
+    if target is not edition.direction:
+        exact = m.scale.convert(exact)
+        printed = round_half_up(m.scale.min + m.scale.max - Fraction(printed), m.score.decimals)
+    return Score(exact, printed, target, tuple(c for c in edition.categories if c in used), missing)
 
 
 def percentage(m: Methodology, exact_mean: Fraction, direction: Direction) -> Decimal:

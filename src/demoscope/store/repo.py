@@ -131,10 +131,10 @@ def load_records(session: Session, m: Methodology, records: Iterable, *, source:
                   "step_x100": x100(s.step)}
     have_r = {(iso, eid, cat): v for iso, eid, cat, v in session.execute(
         select(RatingRow.country_iso3, RatingRow.edition_id, RatingRow.category,
-               RatingRow.value_x100)).tuples()}
+               RatingRow.value_x100))}
     have_p = {(iso, eid, code): v for iso, eid, code, v in session.execute(
         select(PublishedScoreRow.country_iso3, PublishedScoreRow.edition_id,
-               PublishedScoreRow.code, PublishedScoreRow.value_x100)).tuples()}
+               PublishedScoreRow.code, PublishedScoreRow.value_x100))}
     score_codes = {m.score.code} | ({m.percentage.code} if m.percentage else set())
     from demoscope.dataset import quirks
 
@@ -233,7 +233,7 @@ def ratings(session: Session, m: Methodology, *, iso3: Iterable[str] | None = No
         q = q.where(RatingRow.category.in_([c.upper() for c in categories]))
     order = {c: i for i, c in enumerate(m.categories)}
     facts = [RatingFact(a, b, y, c, from_x100(v), Direction(d), s, u, j)
-             for a, b, y, c, v, d, s, u, j in session.execute(q).tuples()]
+             for a, b, y, c, v, d, s, u, j in session.execute(q)]
     facts.sort(key=lambda f: (f.country, f.year, order.get(f.category, 99)))
     return facts
 

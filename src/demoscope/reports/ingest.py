@@ -1,0 +1,82 @@
+"""Walk files and folders of reports for ``demoscope ingest PATH...``.
+
+:func:`ingest_paths` only reads and audits; it never writes. How the CLI should import what it
+yields (the store owns the transaction):
+
+* **one transaction per report**: all of a report's values are written, or none;
+* **a report with an error finding writes nothing** (``severity == "error"``: a statement that
+  contradicts its table, a printed score the ratings do not give, an off-grid value...); it is
+  listed with its findings (``file:line``) and the command exits non-zero at the end;
+* **a conflict is reported, never silently overwritten**: a value that differs from what the
+  database holds for the same country, edition and category is a ``db_mismatch`` finding (or a
+  :class:`~demoscope.errors.ConflictError` from the store) and that report is skipped;
+* **``--update``** writes the report's value instead, recording the old value, the new value
+  and the provenance (file, line, shape, time, user) in the store's change history;
+* a :class:`~demoscope.errors.ReportParseError` for one file never stops the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from demoscope.errors import DemoscopeError, ReportParseError
+from demoscope.methodology import Methodology
+from demoscope.reports.model import Report
+
+#: Extensions picked up when walking a folder (explicitly named files are always read).
+REPORT_SUFFIXES = (".txt", ".text", ".pdf", ".html", ".htm")
+
+#: ``progress(done, total, path)`` is called after each file; the CLI drives a Rich bar with it.
+Progress = Callable[[int, int, Path], None]
+
+
+def report_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files to read: named files as given, folders walked recursively (sorted, hidden
+    files and folders skipped), each file once."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        p = Path(raw)
+        found = [p] if not p.is_dir() else sorted(
+            f for f in p.rglob("*")
+            if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
+            and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        for f in found:
+            key = f.resolve() if f.exists() else f
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+    return out
+
+
+def ingest_paths(paths: Iterable[str | Path], progress: Progress | None = None, *,
+                 methodology: Methodology | None = None, db_lookup=None,
+                 audit: bool = True) -> Iterator[Report | ReportParseError]:
+    """Yield a :class:`Report` (audited, findings on ``report.audit``) or the
+    :class:`ReportParseError` for every report file under ``paths``, in path order.
+
+    An unexpected failure on one file is turned into a ReportParseError for that file, so a
+    batch never ends in a traceback."""
+    from demoscope.methodology import nit
+    from demoscope.reports import audit_report, read_report
+
+    m = methodology or nit()
+    files = report_files(paths)
+    for i, path in enumerate(files, 1):
+        result: Report | ReportParseError
+        try:
+            report = read_report(path, m)
+            if audit:
+                audit_report(report, m, db_lookup)
+            result = report
+        except ReportParseError as exc:
+            result = exc
+        except DemoscopeError as exc:
+            result = ReportParseError(str(path), exc.message)
+        except Exception as exc:
+            result = ReportParseError(str(path), f"unexpected error ({type(exc).__name__}: "
+                                      f"{exc}); please report this file")
+        if progress is not None:
+            progress(i, len(files), path)
+        yield result

@@ -1,0 +1,159 @@
+"""Getting text out of a file, safely: size limit, encoding, binary check, line numbers.
+
+The file extension decides only *how* text is extracted (``.pdf`` through pypdf, ``.html``
+through an HTML parser, anything else as UTF-8 text); what the text *is* gets decided later
+from its content (:mod:`demoscope.reports.detect`). Every failure here is a
+:class:`~demoscope.errors.ReportParseError` with a one-line reason, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from demoscope.errors import ReportParseError
+
+#: Default size limit; ``DEMOSCOPE_REPORT_MAX_BYTES`` overrides it. Real reports are < 2 MB.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+PDF_SUFFIXES = {".pdf"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+
+
+def max_bytes() -> int:
+    """The configured size limit in bytes (``DEMOSCOPE_REPORT_MAX_BYTES``, default 20 MB)."""
+    raw = os.environ.get("DEMOSCOPE_REPORT_MAX_BYTES", "")
+    try:
+        return int(raw) if raw.strip() else DEFAULT_MAX_BYTES
+    except ValueError:
+        return DEFAULT_MAX_BYTES
+
+
+@dataclass
+class Doc:
+    """Normalised text of a document with a way back to source line numbers.
+
+    ``line_map[i]`` is the source line of text line ``i + 1`` when the text was extracted (HTML);
+    for plain text and PDF text the text line *is* the source line.
+    """
+
+    file: str
+    text: str
+    kind: str = "text"  # how the text was obtained: "text", "pdf" or "html"
+    line_map: list[int] | None = None
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+
+    def line_at(self, offset: int) -> int:
+        """Source line (1-based) of a character offset in :attr:`text`."""
+        n = bisect_right(self._starts, offset)
+        if self.line_map is not None and 0 < n <= len(self.line_map):
+            return self.line_map[n - 1]
+        return n
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The file's bytes, refusing what is not a readable regular file or is over the limit."""
+    name = str(path)
+    limit = max_bytes() if limit is None else limit
+    try:
+        if not path.exists():
+            raise ReportParseError(name, "no such file")
+        if path.is_dir():
+            raise ReportParseError(name, "is a directory, not a report file")
+        size = path.stat().st_size
+        if size > limit:
+            raise ReportParseError(
+                name, f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:.1f} MB limit "
+                "(set DEMOSCOPE_REPORT_MAX_BYTES to raise it)")
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise ReportParseError(name, f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise ReportParseError(name, f"file is over the {limit / 1e6:.1f} MB limit")
+    return data
+
+
+def decode_text(data: bytes, file: str) -> str:
+    """UTF-8 (with or without BOM, or UTF-16 with a BOM) to str; anything else is refused.
+
+    Why strict: a mis-decoded report would put wrong names in the database; the user is told
+    the line and byte so they can re-save the file as UTF-8.
+    """
+    if not data.strip():
+        raise ReportParseError(file, "file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ReportParseError(file, "broken UTF-16 text") from None
+    else:
+        if b"\x00" in data[:8192]:
+            raise ReportParseError(file, "binary file (contains NUL bytes), not a text report")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise ReportParseError(
+                file, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); re-save it as UTF-8",
+                line) from None
+    return normalise(text, file)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def normalise(text: str, file: str) -> str:
+    """Unify line ends and spaces so every reader sees the same text; refuse binary junk."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    sample = text[:20000]
+    if sample and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
+        raise ReportParseError(file, "binary file (control characters), not a text report")
+    text = _CONTROL.sub(" ", text)
+    return text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ").replace(
+        "\f", "\n").replace("\u200b", "")
+
+
+def load(path: Path, limit: int | None = None) -> Doc:
+    """A :class:`Doc` for any supported file; the extension picks the extractor only."""
+    data = read_bytes(path, limit)
+    return load_bytes(data, str(path), path.suffix.lower())
+
+
+def load_bytes(data: bytes, file: str, suffix: str = ".txt") -> Doc:
+    """Like :func:`load` for bytes already in memory (tests, uploads, the fuzzer)."""
+    if len(data) > max_bytes():
+        raise ReportParseError(file, f"file is over the {max_bytes() / 1e6:.1f} MB limit")
+    if not data.strip():
+        raise ReportParseError(file, "file is empty")
+    if suffix in PDF_SUFFIXES or data[:5] == b"%PDF-":
+        from demoscope.reports.pdf import pdf_to_text
+
+        return Doc(file, normalise(pdf_to_text(data, file), file), "pdf")
+    if suffix in HTML_SUFFIXES:
+        from demoscope.reports.webpage import html_to_doc
+
+        return html_to_doc(decode_text(data, file), file)
+    text = decode_text(data, file)
+    if _looks_like_html(text):
+        from demoscope.reports.webpage import html_to_doc
+
+        return html_to_doc(text, file)
+    return Doc(file, text, "text")
+
+
+def _looks_like_html(text: str) -> bool:
+    """A saved web page with a .txt name is still HTML markup; extract it as such."""
+    head = text.lstrip()[:200].lower()
+    return head.startswith(("<!doctype html", "<html")) or (
+        head.startswith("<") and "<body" in text[:5000].lower())

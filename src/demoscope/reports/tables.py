@@ -1,0 +1,346 @@
+"""Ratings tables and score blocks, read from text however extraction scrambled them.
+
+One reader serves every shape because every copy of the table degrades in the same few ways:
+
+* cells glued together ("Electoral Process4.254.003.75", "Governancen/an/a", "NIT
+  Ratings19992001") or one per line, or separated by ``|``;
+* labels wrapped over lines with values in between ("National Democratic 6.25 Governance n/a
+  ... 6.00" — the value printed before the label's second line belongs to the *last* column,
+  which text extraction pulled forward; "Judicial Framework 4.25 ... 4.5 and Independence" —
+  every value between the two halves, in order);
+* "n/a" cells, "*" note markers, "(1 = best, 7 = worst)" legends, numbers without trailing
+  zeros ("3.5", "4") or with a decimal comma ("3,64");
+* a year header that is missing (the columns are then the last N editions up to the report's
+  edition, read from the methodology), and rows cut short when a copy stops early.
+
+A *row* is a category label followed by cells; a *group* is a run of rows with nothing but
+separators between them, optionally preceded by a header of increasing years. Single-year
+blocks ("2013 Scores", "Democracy Score: 4.39", "Electoral Process: \\n3.50") are groups of
+one column. Values always come from the document; nothing is filled in.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from functools import cache
+
+from demoscope.methodology import Methodology
+from demoscope.reports.model import Finding
+
+SCORE_CODES = ("DS", "DP")
+_EXTRA_LABELS = {
+    "DS": ("Democracy Score", "Democracy Rating"),
+    "DP": ("Democracy Percentage",),
+}
+
+_VAL = r"(?:\d(?:[.,]\d{1,2})?|n/a)"
+_SEP = rf"(?:[\s|]+{_VAL}(?=[\s|]))*[\s|]+"
+_CELL = re.compile(
+    r"[\s|:*]*(?:(?P<v>\d(?:[.,]\d{1,2})?)|(?P<na>n/a)|(?P<frag>\d[.,]))(?=[\s|*]|\Z)", re.I)
+_CELL_DP = re.compile(
+    r"[\s|:*]*(?:(?P<v>\d{1,3}(?:[.,]\d{1,2})?)|(?P<na>n/a)|(?P<frag>\d{1,3}[.,]))"
+    r"(?=[\s|*]|\Z)", re.I)
+_PRE_VALUE = re.compile(r"(?<![\w.,/])(\d(?:[.,]\d{1,2})?|n/a)(?![\w.,/])", re.I)
+_GAP = re.compile(r"[\s|*:]*")
+
+# Clean-up applied to a copy of the text before reading tables; none adds or removes a newline,
+# so line numbers stay those of the source.
+_LEGEND = re.compile(r"\(\s*[17]\s*=[^)\n]*\)")
+_OUT_OF = re.compile(r"/[ \t]*(?:7|100)(?![\d.,])")
+_DS_MAX = re.compile(r"(?i)(democracy score[\s:]+\d[.,]\d{1,2})([ \t]+7)(?![\d.,/])")
+_DP_MAX = re.compile(
+    r"(?i)(democracy percentage[\s:]+\d{1,3}(?:[.,]\d{1,2})?)([ \t]+100)(?![\d.,/])")
+_NA = re.compile(r"[nN]/[aA]")
+_LETTER_DIGIT = re.compile(r"\d(?<=[A-Za-z*:)]\d)")  # digit first: the engine scans faster
+_DIGIT_RUN = re.compile(r"\d[\d.]{7,}")
+_YEAR_GLUE = re.compile(r"(?:(?:19|20)\d\d){2,}")
+_VALUE_GLUE = re.compile(r"(?:\d\.\d\d){2,}(?:\d\.?)?")
+
+
+def _blank(m: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", m.group())
+
+
+def _out_of(m: re.Match[str]) -> str:
+    """Blank "/ 7" and "/100" after a number ("4.64 / 7"), not other slashes."""
+    before = m.string[: m.start()].rstrip(" \t")
+    return " " * len(m.group()) if before[-1:].isdigit() else m.group()
+
+
+def _na(m: re.Match[str]) -> str:
+    prev = m.string[m.start() - 1: m.start()]
+    return " " + m.group() if prev.isalnum() else m.group()
+
+
+def _unglue(m: re.Match[str]) -> str:
+    run = m.group()
+    prev = m.string[m.start() - 1: m.start()]
+    nxt = m.string[m.end(): m.end() + 1]
+    if prev in (",", ".") or nxt == ",":
+        return run
+    if _YEAR_GLUE.fullmatch(run):
+        return " ".join(run[i:i + 4] for i in range(0, len(run), 4))
+    if _VALUE_GLUE.fullmatch(run):
+        return " ".join(re.findall(r"\d\.\d\d|\d\.?", run))
+    return run
+
+
+def prepare(text: str) -> str:
+    """Undo the gluing and legends of extracted tables (line breaks untouched)."""
+    if "=" in text:
+        text = _LEGEND.sub(_blank, text)
+    if "/" in text:
+        text = _OUT_OF.sub(_out_of, text)
+        text = _NA.sub(_na, text)
+    lowered = text.lower()
+    for needle, pattern in (("democracy score", _DS_MAX), ("democracy percentage", _DP_MAX)):
+        at = lowered.find(needle)
+        while at >= 0:
+            hit = pattern.match(text, at)
+            if hit:
+                text = text[: hit.start(2)] + " " * len(hit.group(2)) + text[hit.end(2):]
+            at = lowered.find(needle, at + 1)
+    text = _LETTER_DIGIT.sub(lambda m: " " + m.group(), text)
+    return _DIGIT_RUN.sub(_unglue, text)
+
+
+@dataclass
+class Row:
+    code: str
+    label: str
+    start: int
+    end: int
+    line: int
+    values: list[str | None]  # in column order; None = n/a
+    fragment: bool = False  # a dangling "2." — the copy stops inside this row
+
+
+@dataclass
+class Group:
+    rows: list[Row] = field(default_factory=list)
+    years: list[int] | None = None  # from the printed header
+    header_line: int | None = None
+
+
+@cache
+def label_lexicon(m: Methodology) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex for every row label the methodology knows, longest first, tolerant of wraps
+    and of values printed between the words of a wrapped label."""
+    names: dict[str, str] = {}
+    for cat in m.categories.values():
+        multi = [a for a in cat.aliases if " " in a.strip()]
+        for name in (cat.name, *multi):
+            names.setdefault(_key(name), cat.code)
+    for ed in m.editions.values():
+        for code, name in ed.names.items():
+            names.setdefault(_key(name), code)
+    for code, labels in _EXTRA_LABELS.items():
+        for name in labels:
+            names.setdefault(_key(name), code)
+    groups: dict[str, str] = {}
+    parts = []
+    for i, (key, code) in enumerate(sorted(names.items(), key=lambda kv: -len(kv[0]))):
+        gname = f"L{i}"
+        groups[gname] = code
+        words = [re.escape(w) + ",?" for w in key.split()]
+        parts.append(f"(?P<{gname}>{_SEP.join(words)})")
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w])", re.I)
+    return pattern, groups
+
+
+@cache
+def _first_words(m: Methodology) -> re.Pattern[str]:
+    """Where a label can start: its first word. Scanning for these literals first and trying
+    the full label pattern only there keeps long reports fast."""
+    pattern, _ = label_lexicon(m)
+    words = set(re.findall(r"\(\?P<L\d+>([A-Za-z]+)", pattern.pattern))
+    # labels print capitalised (rows must start upper-case), so lower-case prose is skipped
+    alts = sorted({w.capitalize() for w in words} | {w.upper() for w in words},
+                  key=len, reverse=True)
+    return re.compile("|".join(alts))
+
+
+def _key(name: str) -> str:
+    return " ".join(name.replace(",", " ").split()).lower()
+
+
+def find_groups(text: str, m: Methodology, line_at) -> list[Group]:
+    """Rows and groups in ``text`` (already :func:`prepare`-d). ``line_at(offset)`` → line."""
+    pattern, codes = label_lexicon(m)
+    rows: list[Row] = []
+    pos_after = 0
+    for cand in _first_words(m).finditer(text):
+        if cand.start() < pos_after:
+            continue
+        match = pattern.match(text, cand.start())
+        if match is None:
+            continue
+        pos_after = match.end()
+        label = match.group()
+        if not label[0].isupper():
+            continue
+        code = codes[match.lastgroup or ""]
+        pre = [None if v.lower() == "n/a" else v for v in _PRE_VALUE.findall(label)]
+        cell = _CELL_DP if code == "DP" else _CELL
+        post: list[str | None] = []
+        pos, fragment = match.end(), False
+        while True:
+            c = cell.match(text, pos)
+            if c is None:
+                break
+            pos = c.end()
+            if c.group("frag"):
+                fragment = True
+                break
+            post.append(c.group("v") if c.group("v") else None)
+        if not pre and not post and not fragment:
+            continue
+        values = post + pre if pre and post else (pre or post)
+        rows.append(Row(code, " ".join(_PRE_VALUE.sub(" ", label).split()), match.start(), pos,
+                        line_at(match.start()), values, fragment))
+    groups: list[Group] = []
+    current: Group | None = None
+    last_end = -1
+    for row in rows:
+        joined = (current is not None and _GAP.fullmatch(text, last_end, row.start) is not None
+                  and all(r.code != row.code for r in current.rows))
+        if not joined:
+            current = Group()
+            groups.append(current)
+            _attach_header(current, text, row.start, line_at)
+        assert current is not None
+        current.rows.append(row)
+        last_end = row.end
+    return [g for g in groups if _plausible(g, text)]
+
+
+_TOKEN = re.compile(r"[^\s|]+")
+_YEAR_TOKEN = re.compile(r"(?:19|20)\d\d")
+
+
+def _attach_header(group: Group, text: str, start: int, line_at) -> None:
+    """The run of year tokens right before the group's first row, if any (a header)."""
+    window_start = max(0, start - 800)
+    tokens = list(_TOKEN.finditer(text, window_start, start))
+    years: list[int] = []
+    first = start
+    for tok in reversed(tokens):
+        if not _YEAR_TOKEN.fullmatch(tok.group()):
+            break
+        years.append(int(tok.group()))
+        first = tok.start()
+    if not years:
+        return
+    years.reverse()
+    if all(a < b for a, b in itertools.pairwise(years)):
+        group.years = years
+        group.header_line = line_at(first)
+
+
+def _plausible(group: Group, text: str) -> bool:
+    """Drop stray matches in prose: a lone row needs a header, a score label, or to start a
+    line ("Corruption: 3.25"), as score blocks do."""
+    if group.years or len(group.rows) > 1:
+        return True
+    row = group.rows[0]
+    if row.code in SCORE_CODES:
+        return True
+    line_start = text.rfind("\n", 0, row.start) + 1
+    return not text[line_start:row.start].strip(" \t|")
+
+
+def header_years(groups: Iterable[Group]) -> list[int]:
+    """Every header's last year (the edition is the last column of a report's own table)."""
+    return [g.years[-1] for g in groups if g.years]
+
+
+@cache
+def parse_value(text: str, code: str) -> Fraction | Decimal:
+    """A cell as an exact number: ratings as Fraction, printed scores as Decimal."""
+    t = text.replace(",", ".")
+    if code in SCORE_CODES:
+        try:
+            return Decimal(t)
+        except InvalidOperation:  # pragma: no cover - the regex admits digits only
+            return Decimal(0)
+    return Fraction(t)
+
+
+@dataclass
+class Tables:
+    values: dict[int, dict[str, Fraction | Decimal | None]] = field(default_factory=dict)
+    lines: dict[tuple[int, str], int] = field(default_factory=dict)
+    notes: list[Finding] = field(default_factory=list)
+    truncated: bool = False
+
+
+def assign(groups: list[Group], edition: int | None, m: Methodology) -> Tables:
+    """Place every row's cells under its column year; report conflicts, never overwrite."""
+    out = Tables()
+    for g in groups:
+        width = max(len(r.values) for r in g.rows)
+        years = g.years
+        if years is None:
+            years = infer_years(edition, width, m)
+            if years is None:
+                out.notes.append(Finding(
+                    "warning", "table_years_unknown",
+                    "a ratings table has no year header and the edition is unknown; "
+                    "its values were not read", g.rows[0].line))
+                continue
+            if width > 1:
+                out.notes.append(Finding(
+                    "info", "table_years_inferred",
+                    f"the table prints no year header; columns read as "
+                    f"{years[0]}–{years[-1]} (the last {width} editions)", g.rows[0].line))
+        for row in g.rows:
+            values = row.values
+            if len(values) > len(years):
+                out.notes.append(Finding(
+                    "warning", "table_extra_cells",
+                    f"{row.label} row has {len(values)} cells for {len(years)} year columns; "
+                    "extra cells ignored", row.line))
+                values = values[: len(years)]
+            if row.fragment or (g.years and len(values) < len(years)):
+                out.truncated = True
+                out.notes.append(Finding(
+                    "info", "table_row_truncated",
+                    f"{row.label} row stops after {len(values)} of {len(years)} cells "
+                    "(the copy is cut short)", row.line))
+            for year, raw in zip(years, values, strict=False):
+                value = None if raw is None else parse_value(raw, row.code)
+                cells = out.values.setdefault(year, {})
+                if row.code in cells:
+                    if cells[row.code] != value:
+                        out.notes.append(Finding(
+                            "warning", "table_conflict",
+                            f"{row.label} {year} printed as {_show(cells[row.code])} at line "
+                            f"{out.lines[(year, row.code)]} and as {_show(value)} here; "
+                            "the first is kept", row.line))
+                    continue
+                cells[row.code] = value
+                out.lines[(year, row.code)] = row.line
+    return out
+
+
+def infer_years(edition: int | None, width: int, m: Methodology) -> list[int] | None:
+    """The last ``width`` editions up to ``edition`` (1999 is the 1999–2000 edition)."""
+    if edition is None or width < 1:
+        return None
+    known = [y for y in sorted(m.editions) if y <= edition]
+    if edition in m.editions and len(known) >= width:
+        return known[-width:]
+    return list(range(edition - width + 1, edition + 1))
+
+
+def _show(value: Fraction | Decimal | None) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, Decimal):
+        return str(value)
+    return f"{float(value):.2f}"

@@ -1,0 +1,98 @@
+"""PDF reports: extracted text with a scrambled table, and a real PDF made with reportlab."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from demoscope.errors import ReportParseError
+from demoscope.reports import audit_report, read_report
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reports"
+
+
+def test_scrambled_pdf_text(m) -> None:
+    r = read_report(FIXTURES / "georgia-2012-pdf.txt")
+    assert (r.shape, r.country, r.iso3, r.edition, r.scale) == (
+        "pdf", "Georgia", "GEO", 2012, "1_best")
+    assert sorted(r.tables) == list(range(2003, 2013))
+    # a value pulled in front of the label's second line belongs to the last column
+    assert r.tables[2012]["NDG"] == Fraction("5.5") and r.tables[2011]["NDG"] == Fraction("5.5")
+    assert r.tables[2012]["LDG"] == Fraction("5.25") and r.tables[2005]["LDG"] == Fraction("5.75")
+    assert r.tables[2012]["JFI"] == Fraction(5) and r.tables[2003]["JFI"] == Fraction("4.5")
+    assert r.tables[2004]["GOV"] == Fraction("5.25") and r.tables[2004]["NDG"] is None
+    assert r.tables[2012]["GOV"] is None
+    assert r.democracy_score == Decimal("4.79")
+    assert [s.category for s in r.statements] == ["EP", "CS", "IM", "NDG", "LDG", "JFI", "CO"]
+    assert [s.category for s in r.sections] == ["EP", "CS", "IM", "NDG", "LDG", "JFI", "CO"]
+    # page furniture is not a rating and does not break the body
+    assert audit_report(r, m) == []
+
+
+def _make_pdf(path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    y = 800
+    lines = [
+        "Nations in Transit 2010 - Valdoria",
+        "Capital: Delta City Population: 0.4 million",
+        "Nations in Transit Ratings and Averaged Scores",
+        "NIT Edition 2008 2009 2010",
+        "Electoral Process 4.00 4.25 4.25",
+        "Civil Society 3.00 3.00 3.00",
+        "Independent Media 4.75 4.75 4.75",
+        "National Democratic Governance 5.00 5.00 5.00",
+        "Local Democratic Governance 4.00 4.00 4.00",
+        "Judicial Framework and Independence 4.50 4.50 4.50",
+        "Corruption 5.25 5.25 5.50",
+        "Democracy Score 4.36 4.39 4.43",
+        "Executive Summary",
+        "Corruption. Harbour contracts were again awarded without any tender and the audit",
+        "office was barred from the port authority's books for the whole year. Valdoria's",
+        "corruption rating deteriorates from 5.25 to 5.50.",
+    ]
+    for line in lines:
+        c.drawString(50, y, line)
+        y -= 18
+    c.showPage()
+    c.drawString(50, 800, "Electoral Process")
+    c.drawString(50, 780, "The electoral commission kept its members and its rules this year.")
+    c.save()
+
+
+def test_real_pdf_roundtrip(tmp_path: Path, m) -> None:
+    pdf = tmp_path / "valdoria-2010.pdf"
+    _make_pdf(pdf)
+    r = read_report(pdf)
+    assert (r.shape, r.country, r.edition) == ("pdf", "Valdoria", 2010)
+    assert r.tables[2010]["CO"] == Fraction("5.5") and r.tables[2008]["EP"] == Fraction(4)
+    assert r.tables[2009]["DS"] == Decimal("4.39")
+    assert [(s.category, s.kind, s.line) for s in r.statements] == [("CO", "deteriorates", 16)]
+    assert not [f for f in audit_report(r, m) if f.severity == "error"]
+
+
+def test_truncated_pdf_is_a_clean_error(tmp_path: Path) -> None:
+    pdf = tmp_path / "cut.pdf"
+    _make_pdf(pdf)
+    data = pdf.read_bytes()
+    cut = tmp_path / "cut2.pdf"
+    cut.write_bytes(data[: len(data) // 3])
+    with pytest.raises(ReportParseError) as err:
+        read_report(cut)
+    assert "cut2.pdf" in str(err.value)
+
+
+def test_pdf_without_text(tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    pdf = tmp_path / "blank.pdf"
+    c = canvas.Canvas(str(pdf))
+    c.rect(10, 10, 100, 100)
+    c.save()
+    with pytest.raises(ReportParseError, match="no extractable text"):
+        read_report(pdf)
