@@ -50,7 +50,7 @@ def test_show_json_contract(cli):
 
 
 def test_show_in_the_other_direction(cli):
-    code, out, _ = cli("show", "KAZ", "2008", "--direction", "7_best", "--json")
+    _code, out, _ = cli("show", "KAZ", "2008", "--direction", "7_best", "--json")
     card = json.loads(out)
     assert card["direction"] == "7_best" and card["ratings"]["EP"] == 1.25
     assert card["democracy_score"] == 1.61 and card["democracy_percentage"] == 10.12
@@ -66,14 +66,14 @@ def test_show_table_for_people(cli):
 
 
 def test_show_governance_era(cli):
-    code, out, _ = cli("show", "RUS", "2004", "--json")
+    _code, out, _ = cli("show", "RUS", "2004", "--json")
     card = json.loads(out)
     assert list(card["ratings"]) == ["EP", "CS", "IM", "GOV", "JFI", "CO"]
     assert card["democracy_score"] == 5.25
 
 
 def test_macedonia_alias_and_historic_name(cli):
-    code, out, _ = cli("show", "Macedonia", "2008", "--json")
+    _code, out, _ = cli("show", "Macedonia", "2008", "--json")
     card = json.loads(out)
     assert card["iso3"] == "MKD"
     assert card["changes"][0]["sentence"].startswith("Macedonia's rating")
@@ -120,7 +120,7 @@ def test_rate_records_and_show_reflects_it(cli):
 
 
 def test_export_tidy_csv(cli):
-    code, out, _ = cli("export")
+    _code, out, _ = cli("export")
     df = pd.read_csv(io.StringIO(out))
     assert list(df.columns) == ["country", "iso3", "edition", "category", "rating", "direction"]
     assert len(df) == 2960 - 373
@@ -148,11 +148,11 @@ def test_listings(cli):
     assert len(countries) == 29
     assert {"country": "Kosovo", "iso3": "XKX"}.items() <= next(
         c for c in countries if c["iso3"] == "XKX").items()
-    code, out, _ = cli("editions", "--json")
+    _, out, _ = cli("editions", "--json")
     eds = {e["edition"]: e for e in json.loads(out)}
     assert eds[2008]["ratings"] > 0 and eds[2020]["direction"] == "7_best"
     assert eds[1999]["label"] == "1999–2000"
-    code, out, _ = cli("methodology", "--json")
+    _code, out, _ = cli("methodology", "--json")
     assert [c["code"] for c in json.loads(out)["categories"]][:3] == ["EP", "CS", "IM"]
 
 

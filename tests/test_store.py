@@ -80,7 +80,7 @@ def test_unchanged_value_needs_no_justification(engine):
 
 
 def test_conflict_is_never_silently_overwritten(engine):
-    with pytest.raises(ConflictError, match="database holds 6.75"), session_scope(engine) as s:
+    with pytest.raises(ConflictError, match=r"database holds 6\.75"), session_scope(engine) as s:
         repo.set_rating(s, M, "KAZ", 2009, "EP", Fraction("6.50"), justification="x", source="report",
                         overwrite=False)
     with session_scope(engine) as s:

@@ -3,7 +3,7 @@
 The analyst API::
 
     import demoscope
-    df = demoscope.load()                       # tidy ratings: country, iso3, edition, category, rating, direction
+    df = demoscope.load()                       # tidy: country, iso3, edition, category, rating, direction
     df7 = demoscope.load(direction="7_best")    # every value on the 2020+ scale (8 − x)
     demoscope.democracy_score({"EP": 6.75, "CS": 5.5, ...}, edition=2008)   # Decimal('6.39')
 

@@ -430,6 +430,213 @@ def export(
         print(f"wrote {len(df)} rows to {output}", file=sys.stderr)
 
 
+# -- reports --------------------------------------------------------------------------------
+
+PathsArg = Annotated[list[Path], typer.Argument(help="Report files (.txt, .pdf, .html) or folders.")]
+
+
+def _db_lookup(m):
+    """A ``(iso3, year) → ratings`` lookup for the audit, or None when there is no database.
+
+    Each lookup is its own short read, so a report imported earlier in the same run is seen."""
+    from demoscope.store import repo
+    from demoscope.store.db import is_initialised, session_scope
+
+    url = _settings().database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    engine = _engine(require_init=False)
+    if not is_initialised(engine):
+        return None
+
+    def lookup(iso3: str, year: int):
+        with session_scope(engine) as s:
+            return repo.db_lookup(s, m)(iso3, year)
+
+    return lookup
+
+
+def _walk(paths: list[Path], m, lookup, json_out: bool):
+    """Yield reports and parse errors with a Rich progress bar on stderr (not with --json)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from demoscope.reports import ingest_paths
+
+    err = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=err, transient=True, disable=json_out or not err.is_terminal) as bar:
+        task = bar.add_task("reading reports", total=None)
+
+        def tick(done: int, total: int, path: Path) -> None:
+            bar.update(task, completed=done, total=total, description=f"reading {path.name}")
+
+        yield from ingest_paths(paths, tick, methodology=m, db_lookup=lookup)
+
+
+def _error_json(exc) -> dict:
+    return {"file": exc.file, "error": exc.reason, "line": exc.line}
+
+
+@app.command()
+def ingest(
+    paths: PathsArg,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object per report "
+                                           "(JSON Lines) for programs.")] = False,
+    update: Annotated[bool, typer.Option("--update", help="Record values that differ from the "
+                                         "database (old value kept, report as provenance).")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and audit only; write "
+                                          "nothing to the database.")] = False,
+) -> None:
+    """Read published reports (text, PDF, web page; the shape is detected) into structured
+    data, audit them and import each report's edition into the database — one transaction
+    per report: a report with errors writes nothing and a value that conflicts with the
+    database is reported, never overwritten unless --update. Exit status 1 when any report
+    was not imported (parse error, error finding, conflict, unknown country or edition).
+
+    Example: demoscope ingest reports/ --json > reports.jsonl
+    """
+    import getpass
+
+    from demoscope.errors import ReportParseError
+    from demoscope.reports.importer import ImportResult, import_report
+
+    m = _methodology()
+    engine = None
+    if not dry_run:
+        from demoscope.countries import registry
+        from demoscope.store.db import is_initialised
+        from demoscope.store.repo import init_database
+
+        engine = _engine(require_init=False)
+        if not is_initialised(engine):
+            print(f"note: initialising the database at {_redact(_settings().database_url)} "
+                  "with the built-in dataset", file=sys.stderr)
+            init_database(engine, m, registry())
+    lookup = _db_lookup(m)
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name in some containers
+        user = ""
+    con = _console()
+    failed = total = 0
+    for item in _walk(paths, m, lookup, json_out):
+        total += 1
+        if isinstance(item, ReportParseError):
+            failed += 1
+            if json_out:
+                _print_jsonl(_error_json(item))
+            else:
+                con.print(f"[red]{item}[/]", markup=False, highlight=False, soft_wrap=True)
+            continue
+        result = (ImportResult("skipped", "dry run") if dry_run
+                  else import_report(engine, m, item, update=update, user=user))
+        if not (result.ok or dry_run):
+            failed += 1
+        if json_out:
+            _print_jsonl({**item.to_json(), "import": result.to_dict()})
+        else:
+            _render_ingest(con, item, result)
+    if not json_out:
+        con.print(f"{total - failed} of {total} report(s) "
+                  f"{'read' if dry_run else 'imported or already present'}.")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_jsonl(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _render_ingest(con, report, result) -> None:
+    colour = {"imported": "green", "unchanged": "green", "skipped": "yellow",
+              "rejected": "red", "conflict": "red"}[result.status]
+    head = (f"{report.file}: {report.country or '?'} {report.edition or '?'} ({report.shape}, "
+            f"{report.scale})")
+    con.print(f"[{colour}]{result.status}[/] {head}", highlight=False)
+    if result.reason:
+        con.print(f"  {result.reason}", markup=False, highlight=False, soft_wrap=True)
+    if result.added or result.updated:
+        con.print(f"  added {', '.join(result.added) or '—'}; updated {', '.join(result.updated) or '—'}",
+                  highlight=False)
+    for c in result.conflicts:
+        con.print(f"  conflict {c}", markup=False, highlight=False, soft_wrap=True)
+    for f in report.audit:
+        if f.severity != "info":
+            con.print(f"  {f.format(report.file)}", markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def audit(
+    paths: PathsArg,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object per report "
+                                           "(JSON Lines): file, country, edition, audit.")] = False,
+    no_db: Annotated[bool, typer.Option("--no-db", help="Do not compare with the database.")] = False,
+    show_info: Annotated[bool, typer.Option("--info", help="Also list info findings.")] = False,
+) -> None:
+    """Check reports without writing anything: rating sentences against the tables and the
+    database, printed Democracy Score against the computed one, verbs against the edition's
+    scale direction, off-grid values, changes without a justification, missing or duplicated
+    sections, footnotes cited but not listed (and listed but never cited). Findings are
+    printed as file:line. Exit status 1 when any report has an error finding or cannot be read.
+
+    Example: demoscope audit reports/kazakhstan-2008.txt --json
+    """
+    from demoscope.errors import ReportParseError
+
+    m = _methodology()
+    lookup = None if no_db else _db_lookup(m)
+    con = _console()
+    errors = warnings = files = 0
+    for item in _walk(paths, m, lookup, json_out):
+        files += 1
+        if isinstance(item, ReportParseError):
+            errors += 1
+            if json_out:
+                _print_jsonl(_error_json(item))
+            else:
+                con.print(f"[red]{item}[/]", markup=False, highlight=False, soft_wrap=True)
+            continue
+        errs = sum(f.severity == "error" for f in item.audit)
+        errors += errs
+        warnings += sum(f.severity == "warning" for f in item.audit)
+        if json_out:
+            _print_jsonl({"file": item.file, "country": item.country, "iso3": item.iso3,
+                          "edition": item.edition, "shape": item.shape, "scale": item.scale,
+                          "audit": [f.to_dict() for f in item.audit]})
+            continue
+        for f in item.audit:
+            if f.severity != "info" or show_info:
+                style = {"error": "red", "warning": "yellow"}.get(f.severity, "dim")
+                con.print(f.format(item.file), style=style, markup=False, highlight=False, soft_wrap=True)
+    if not json_out:
+        con.print(f"{files} report(s): {errors} error(s), {warnings} warning(s)"
+                  + ("" if lookup or no_db else " (no database to compare with)"))
+    if errors:
+        raise typer.Exit(1)
+
+
+# -- web ------------------------------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (use PostgreSQL for >1 "
+                                         "under write load).")] = 1,
+) -> None:
+    """Serve the web site and the JSON API (/api/v1) over the database, fully offline.
+
+    Example: demoscope serve --port 8080 --workers 2
+    """
+    from demoscope.web.server import serve as run
+
+    _engine()  # fail early, with the usual message, when the database is not initialised
+    run(host=host, port=port, workers=workers, database_url=_settings().database_url)
+
+
 # -- entry point ----------------------------------------------------------------------------
 
 
@@ -438,7 +645,9 @@ def main() -> None:
     from demoscope.errors import DemoscopeError
 
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:  # typer.Exit(n) returns n when not standalone
+            sys.exit(code)
     except DemoscopeError as exc:
         field = f" [{exc.field}]" if exc.field else ""
         print(f"error{field}: {exc}", file=sys.stderr)
