@@ -21,7 +21,7 @@ app = typer.Typer(
     help="Run and read democracy assessments the way Nations in Transit did.\n\n"
     "Example: demoscope db init && demoscope show Kazakhstan 2008",
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 db_app = typer.Typer(help="Create, migrate and inspect the ratings database.\n\n"
@@ -657,10 +657,8 @@ def main() -> None:
     except typer.Abort:
         print("aborted", file=sys.stderr)
         sys.exit(130)
-    except Exception as exc:  # click usage errors carry their own formatting
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:  # usage errors (typer's vendored click) carry their own formatting
+        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             sys.exit(exc.exit_code)
         raise
