@@ -12,25 +12,6 @@ import pytest
 from demoscope.cli import main
 
 
-@pytest.fixture
-def cli(db_url, monkeypatch, capsysbinary):
-    """Run ``demoscope ARGS`` in-process against the test database: (exit code, stdout, stderr)."""
-    monkeypatch.setenv("DEMOSCOPE_DATABASE_URL", db_url)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["demoscope", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out = capsysbinary.readouterr()
-        return code, out.out.decode(), out.err.decode()
-
-    run.bytes = lambda: capsysbinary.readouterr().out  # type: ignore[attr-defined]
-    return run
-
-
 def test_show_json_contract(cli):
     code, out, _ = cli("show", "Kazakhstan", "2008", "--json")
     assert code == 0
@@ -144,6 +125,7 @@ def test_export_formats_round_trip(cli, tmp_path, fmt):
 
 def test_listings(cli):
     code, out, _ = cli("countries", "--json")
+    assert code == 0
     countries = json.loads(out)
     assert len(countries) == 29
     assert {"country": "Kosovo", "iso3": "XKX"}.items() <= next(

@@ -50,25 +50,6 @@ def write_report(path: Path, country: str, year: int, before: dict[str, Fraction
     return path
 
 
-@pytest.fixture
-def cli(db_url, monkeypatch, capsysbinary):
-    import sys
-
-    from demoscope.cli import main
-
-    monkeypatch.setenv("DEMOSCOPE_DATABASE_URL", db_url)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["demoscope", *map(str, args)])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out = capsysbinary.readouterr()
-        return code, out.out.decode(), out.err.decode()
-
-    return run
 
 
 def held(db_url: str, iso3: str, year: int) -> dict[str, Fraction]:

@@ -456,11 +456,15 @@ def _db_lookup(m):
     return lookup
 
 
-def _walk(paths: list[Path], m, lookup, json_out: bool):
-    """Yield reports and parse errors with a Rich progress bar on stderr (not with --json)."""
+def _walk(paths: list[Path], m, lookup, json_out: bool, unreadable: list):
+    """Yield the reports read (audited) under ``paths`` with a Rich progress bar on stderr.
+
+    A file that cannot be read is printed at once (one line, or a JSON object with --json),
+    appended to ``unreadable`` and never stops the batch."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from demoscope.errors import ReportParseError
     from demoscope.reports import ingest_paths
 
     err = Console(stderr=True)
@@ -471,11 +475,16 @@ def _walk(paths: list[Path], m, lookup, json_out: bool):
         def tick(done: int, total: int, path: Path) -> None:
             bar.update(task, completed=done, total=total, description=f"reading {path.name}")
 
-        yield from ingest_paths(paths, tick, methodology=m, db_lookup=lookup)
-
-
-def _error_json(exc) -> dict:
-    return {"file": exc.file, "error": exc.reason, "line": exc.line}
+        for item in ingest_paths(paths, tick, methodology=m, db_lookup=lookup):
+            if not isinstance(item, ReportParseError):
+                yield item
+                continue
+            unreadable.append(item)
+            if json_out:
+                _print_jsonl({"file": item.file, "error": item.reason, "line": item.line})
+            else:
+                _console().print(str(item), style="red", markup=False, highlight=False,
+                                 soft_wrap=True)
 
 
 @app.command()
@@ -498,7 +507,6 @@ def ingest(
     """
     import getpass
 
-    from demoscope.errors import ReportParseError
     from demoscope.reports.importer import ImportResult, import_report
 
     m = _methodology()
@@ -519,16 +527,10 @@ def ingest(
     except Exception:  # no user name in some containers
         user = ""
     con = _console()
+    unreadable: list = []
     failed = total = 0
-    for item in _walk(paths, m, lookup, json_out):
+    for item in _walk(paths, m, lookup, json_out, unreadable):
         total += 1
-        if isinstance(item, ReportParseError):
-            failed += 1
-            if json_out:
-                _print_jsonl(_error_json(item))
-            else:
-                con.print(f"[red]{item}[/]", markup=False, highlight=False, soft_wrap=True)
-            continue
         result = (ImportResult("skipped", "dry run") if dry_run
                   else import_report(engine, m, item, update=update, user=user))
         if not (result.ok or dry_run):
@@ -537,6 +539,8 @@ def ingest(
             _print_jsonl({**item.to_json(), "import": result.to_dict()})
         else:
             _render_ingest(con, item, result)
+    failed += len(unreadable)
+    total += len(unreadable)
     if not json_out:
         con.print(f"{total - failed} of {total} report(s) "
                   f"{'read' if dry_run else 'imported or already present'}.")
@@ -583,21 +587,14 @@ def audit(
 
     Example: demoscope audit reports/kazakhstan-2008.txt --json
     """
-    from demoscope.errors import ReportParseError
 
     m = _methodology()
     lookup = None if no_db else _db_lookup(m)
     con = _console()
+    unreadable: list = []
     errors = warnings = files = 0
-    for item in _walk(paths, m, lookup, json_out):
+    for item in _walk(paths, m, lookup, json_out, unreadable):
         files += 1
-        if isinstance(item, ReportParseError):
-            errors += 1
-            if json_out:
-                _print_jsonl(_error_json(item))
-            else:
-                con.print(f"[red]{item}[/]", markup=False, highlight=False, soft_wrap=True)
-            continue
         errs = sum(f.severity == "error" for f in item.audit)
         errors += errs
         warnings += sum(f.severity == "warning" for f in item.audit)
@@ -610,6 +607,8 @@ def audit(
             if f.severity != "info" or show_info:
                 style = {"error": "red", "warning": "yellow"}.get(f.severity, "dim")
                 con.print(f.format(item.file), style=style, markup=False, highlight=False, soft_wrap=True)
+    errors += len(unreadable)
+    files += len(unreadable)
     if not json_out:
         con.print(f"{files} report(s): {errors} error(s), {warnings} warning(s)"
                   + ("" if lookup or no_db else " (no database to compare with)"))
