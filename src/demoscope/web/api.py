@@ -1,0 +1,328 @@
+"""``/api/v1``: read-only JSON over the ratings. Routes parse parameters, call the library
+(:mod:`demoscope.scorecard`, :mod:`demoscope.overview`, :mod:`demoscope.store.queries`) and
+return JSON with an ETag. The scorecard endpoint returns exactly what
+``demoscope show --json`` prints: both call :func:`~demoscope.scorecard.build_scorecard`.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from demoscope import overview
+from demoscope.countries import registry
+from demoscope.errors import InvalidRating
+from demoscope.methodology import Direction, Methodology, fmt
+from demoscope.scorecard import build_scorecard
+from demoscope.web.app import json_response
+
+router = APIRouter(tags=["ratings"])
+
+DirectionQ = Annotated[Literal["1_best", "7_best"] | None, Query(
+    description="Scale of the values: `1_best` (editions to 2019) or `7_best` (2020 on). "
+    "Default: each edition's own published scale.")]
+CountryP = Annotated[str, Path(description="ISO 3166-1 alpha-3 code (name or alias also accepted).",
+                               examples=["KAZ"])]
+YearP = Annotated[int, Path(description="Edition year.", examples=[2008])]
+Category = Literal["EP", "CS", "IM", "GOV", "NDG", "LDG", "JFI", "CO"]
+
+
+# -- response schemas (documentation and schemathesis checks) -------------------------------
+
+class Scorecard(BaseModel):
+    """Exactly the object ``demoscope show --json`` prints."""
+
+    country: str
+    iso3: str
+    edition: int
+    direction: Literal["1_best", "7_best"]
+    ratings: dict[str, float]
+    democracy_score: float | None
+    democracy_percentage: float | None
+    regime: str | None
+    changes: list[dict[str, Any]]
+    complete: bool
+    missing: list[str]
+    previous_edition: int | None
+    published_democracy_score: float | None
+    quirk: str | None
+    regime_rule: str | None
+    regime_rules_agree: bool | None
+    edition_direction: Literal["1_best", "7_best"]
+    methodology: str
+
+
+class CountryOut(BaseModel):
+    iso3: str
+    country: str
+    region: str
+    subregion: str
+    aliases: list[str]
+    editions: list[int]
+
+
+class EditionOut(BaseModel):
+    edition: int
+    label: str
+    direction: Literal["1_best", "7_best"]
+    categories: list[str]
+    countries: int
+
+
+class Rating(BaseModel):
+    country: str
+    iso3: str
+    edition: int
+    category: str
+    rating: float
+    direction: Literal["1_best", "7_best"]
+
+
+class RatingsPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[Rating]
+    next: str | None
+
+
+class ScoreOut(BaseModel):
+    country: str
+    iso3: str
+    edition: int
+    direction: Literal["1_best", "7_best"]
+    democracy_score: float | None
+    democracy_percentage: float | None
+    regime: str | None
+    complete: bool
+
+
+class ChangeOut(BaseModel):
+    country: str
+    iso3: str
+    edition: int
+    previous_edition: int
+    category: str
+    from_: float | None = Field(default=None, alias="from")
+    to: float
+    verb: Literal["improves", "deteriorates", "remains"]
+    sentence: str
+
+
+class ErrorOut(BaseModel):
+    error: str
+    field: str | None
+    suggestions: list[str] | None = None
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}}
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+def _ctx(request: Request) -> tuple[Any, Methodology]:
+    return request.app.state.db.reader(), request.app.state.methodology
+
+
+def _direction(m: Methodology, text: str | None) -> Direction | None:
+    return m.scale.parse_direction(text) if text else None
+
+
+def _iso3(text: str) -> str:
+    return registry().resolve(text).iso3
+
+
+def _year_range(m: Methodology, first: int | None, last: int | None) -> tuple[int, int]:
+    years = sorted(m.editions)
+    lo, hi = first if first is not None else years[0], last if last is not None else years[-1]
+    if lo > hi:
+        raise InvalidRating(f"'from' ({lo}) is after 'to' ({hi})", field="from")
+    return lo, hi
+
+
+def _num(v: Fraction) -> float:
+    return float(fmt(v))
+
+
+# -- endpoints -----------------------------------------------------------------------------
+
+@router.get("/countries", response_model=list[CountryOut], summary="Countries and editions rated")
+def countries(request: Request) -> Response:
+    read, m = _ctx(request)
+    years: dict[str, list[int]] = {}
+    for iso3, year in read("SELECT DISTINCT r.country_iso3, e.year FROM ratings r JOIN editions e "
+                           "ON e.id = r.edition_id WHERE e.methodology = :m ORDER BY e.year",
+                           {"m": m.code}):
+        years.setdefault(iso3, []).append(year)
+    reg = registry()
+    out = []
+    for iso3, name, region, sub in read("SELECT iso3, name, region, subregion FROM countries "
+                                        "ORDER BY name", {}):
+        c = reg.find(iso3)
+        out.append({"iso3": iso3, "country": name, "region": region or "", "subregion": sub or "",
+                    "aliases": list(c.aliases) if c else [], "editions": years.get(iso3, [])})
+    return json_response(request, out)
+
+
+@router.get("/countries/{iso3}", summary="One country: its series across editions",
+            responses=ERRORS)
+def country(request: Request, iso3: CountryP, direction: DirectionQ = None) -> Response:
+    read, m = _ctx(request)
+    code = _iso3(iso3)
+    row = read("SELECT iso3, name, region, subregion FROM countries WHERE iso3 = :i", {"i": code})
+    series = overview.country_series(read, m, code, _direction(m, direction))
+    name, region, sub = (row[0][1], row[0][2], row[0][3]) if row else (code, "", "")
+    return json_response(request, {"iso3": code, "country": name, "region": region or "",
+                                   "subregion": sub or "", "editions": series})
+
+
+@router.get("/countries/{iso3}/editions/{year}", response_model=Scorecard, responses=ERRORS,
+            summary="Scorecard of one country in one edition (same as `demoscope show --json`)")
+def scorecard(request: Request, iso3: CountryP, year: YearP, direction: DirectionQ = None) -> Response:
+    read, m = _ctx(request)
+    return json_response(request, build_scorecard(read, m, _iso3(iso3), year, direction))
+
+
+@router.get("/editions", response_model=list[EditionOut], summary="Editions of the methodology")
+def editions(request: Request) -> Response:
+    read, m = _ctx(request)
+    counts = dict(read("SELECT e.year, COUNT(DISTINCT r.country_iso3) FROM editions e LEFT JOIN "
+                       "ratings r ON r.edition_id = e.id WHERE e.methodology = :m GROUP BY e.year",
+                       {"m": m.code}))
+    out = [{"edition": e.year, "label": e.label, "direction": m.direction_label(e.direction),
+            "categories": list(e.categories), "countries": int(counts.get(e.year, 0))}
+           for e in m.editions.values()]
+    return json_response(request, out)
+
+
+@router.get("/editions/{year}", responses=ERRORS,
+            summary="Edition overview: every country's ratings, score, regime, changes")
+def edition(request: Request, year: YearP, direction: DirectionQ = None) -> Response:
+    read, m = _ctx(request)
+    ov = overview.edition_overview(read, m, year, _direction(m, direction))
+    return json_response(request, ov.to_dict(m))
+
+
+@router.get("/ratings", response_model=RatingsPage, responses=ERRORS,
+            summary="Ratings, tidy (one row per country, edition and category), paginated")
+def ratings(
+    request: Request,
+    country: Annotated[list[str] | None, Query(description="ISO code or name; repeatable.")] = None,
+    from_: Annotated[int | None, Query(alias="from", description="First edition.")] = None,
+    to: Annotated[int | None, Query(description="Last edition.")] = None,
+    category: Annotated[list[Category] | None, Query(description="Category code; repeatable.")] = None,
+    direction: DirectionQ = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    read, m = _ctx(request)
+    lo, hi = _year_range(m, from_, to)
+    where = ["e.methodology = :m", "e.year BETWEEN :lo AND :hi"]
+    params: dict[str, Any] = {"m": m.code, "lo": lo, "hi": hi}
+    if country:
+        codes = [_iso3(c) for c in country]
+        where.append("r.country_iso3 IN (" + ", ".join(f":c{i}" for i in range(len(codes))) + ")")
+        params.update({f"c{i}": c for i, c in enumerate(codes)})
+    if category:
+        where.append("r.category IN (" + ", ".join(f":k{i}" for i in range(len(category))) + ")")
+        params.update({f"k{i}": k for i, k in enumerate(category)})
+    cond = " AND ".join(where)
+    total = read(f"SELECT COUNT(*) FROM ratings r JOIN editions e ON e.id = r.edition_id WHERE {cond}",
+                 params)[0][0]
+    rows = read(
+        "SELECT c.name, r.country_iso3, e.year, r.category, r.value_x100 FROM ratings r "
+        "JOIN editions e ON e.id = r.edition_id JOIN countries c ON c.iso3 = r.country_iso3 "
+        f"WHERE {cond} ORDER BY r.country_iso3, e.year, r.category LIMIT :limit OFFSET :offset",
+        {**params, "limit": limit, "offset": offset})
+    target = _direction(m, direction)
+    items = []
+    for name, iso3, year, cat, v in rows:
+        ed = m.editions[year]
+        d = target or ed.direction
+        items.append({"country": name, "iso3": iso3, "edition": year, "category": cat,
+                      "rating": _num(m.to_direction(Fraction(v, 100), ed.direction, d)),
+                      "direction": m.direction_label(d)})
+    nxt = None
+    if offset + limit < total:
+        nxt = str(request.url.include_query_params(offset=offset + limit))
+    return json_response(request, {"total": total, "limit": limit, "offset": offset,
+                                   "items": items, "next": nxt})
+
+
+@router.get("/scores", response_model=list[ScoreOut], responses=ERRORS,
+            summary="Democracy Score, Democracy Percentage and regime per country and edition")
+def scores(
+    request: Request,
+    country: Annotated[list[str] | None, Query(description="ISO code or name; repeatable.")] = None,
+    from_: Annotated[int | None, Query(alias="from")] = None,
+    to: Annotated[int | None, Query()] = None,
+    direction: DirectionQ = None,
+) -> Response:
+    read, m = _ctx(request)
+    lo, hi = _year_range(m, from_, to)
+    codes = [_iso3(c) for c in country] if country else [r[0] for r in read(
+        "SELECT iso3 FROM countries ORDER BY iso3", {})]
+    d = _direction(m, direction)
+    out = []
+    for iso3 in codes:
+        name = read("SELECT name FROM countries WHERE iso3 = :i", {"i": iso3})
+        for s in overview.country_series(read, m, iso3, d):
+            if lo <= s["edition"] <= hi:
+                out.append({"country": name[0][0] if name else iso3, "iso3": iso3,
+                            "edition": s["edition"], "direction": s["direction"],
+                            "democracy_score": s["democracy_score"],
+                            "democracy_percentage": s["democracy_percentage"],
+                            "regime": s["regime"], "complete": s["democracy_score"] is not None})
+    return json_response(request, out)
+
+
+@router.get("/changes", response_model=list[ChangeOut], responses=ERRORS,
+            summary="Rating changes against the previous edition, in the reports' wording")
+def changes(
+    request: Request,
+    country: Annotated[list[str] | None, Query(description="ISO code or name; repeatable.")] = None,
+    edition: Annotated[int | None, Query(description="Edition (default: all).")] = None,
+    direction: DirectionQ = None,
+    changed_only: Annotated[bool, Query(description="Leave out 'remains at'.")] = False,
+) -> Response:
+    read, m = _ctx(request)
+    if edition is not None:
+        m.edition(edition)
+    codes = [_iso3(c) for c in country] if country else [r[0] for r in read(
+        "SELECT iso3 FROM countries ORDER BY iso3", {})]
+    out = []
+    for iso3 in codes:
+        years = [y for (y,) in read(
+            "SELECT DISTINCT e.year FROM ratings r JOIN editions e ON e.id = r.edition_id "
+            "WHERE r.country_iso3 = :i AND e.methodology = :m ORDER BY e.year",
+            {"i": iso3, "m": m.code})]
+        for y in years[1:]:
+            if edition is not None and y != edition:
+                continue
+            card = build_scorecard(read, m, iso3, y, direction)
+            for ch in card["changes"]:
+                if changed_only and ch["verb"] == "remains":
+                    continue
+                out.append({"country": card["country"], "iso3": iso3, "edition": y,
+                            "previous_edition": card["previous_edition"], **ch})
+    return json_response(request, out)
+
+
+@router.get("/rankings/{year}/{category}", responses=ERRORS,
+            summary="Countries of one edition ranked on one category or DS")
+def rankings(request: Request, year: YearP,
+             category: Annotated[Category | Literal["DS"], Path()],
+             direction: DirectionQ = None) -> Response:
+    read, m = _ctx(request)
+    return json_response(request, overview.ranking(read, m, year, category, _direction(m, direction)))
+
+
+@router.get("/docs", include_in_schema=False)
+def docs(request: Request) -> Response:
+    from demoscope.web.pages import render
+
+    return render(request, "api_docs.html", {"spec": request.app.openapi()})
