@@ -15,7 +15,6 @@ from pydantic import BaseModel, Field
 
 from demoscope import overview
 from demoscope.countries import registry
-from demoscope.errors import InvalidRating
 from demoscope.methodology import Direction, Methodology, fmt
 from demoscope.scorecard import build_scorecard
 from demoscope.web.app import json_response
@@ -28,6 +27,10 @@ DirectionQ = Annotated[Literal["1_best", "7_best"] | None, Query(
 CountryP = Annotated[str, Path(description="ISO 3166-1 alpha-3 code (name or alias also accepted).",
                                examples=["KAZ"])]
 YearP = Annotated[int, Path(description="Edition year.", examples=[2008])]
+FromQ = Annotated[int | None, Query(alias="from", ge=1900, le=2200,
+                                    description="First edition (inclusive).")]
+ToQ = Annotated[int | None, Query(ge=1900, le=2200, description="Last edition (inclusive); "
+                                  "a range with from > to selects nothing.")]
 Category = Literal["EP", "CS", "IM", "GOV", "NDG", "LDG", "JFI", "CO"]
 
 
@@ -137,11 +140,9 @@ def _iso3(text: str) -> str:
 
 
 def _year_range(m: Methodology, first: int | None, last: int | None) -> tuple[int, int]:
+    """The edition range a filter asks for (an empty range, from > to, selects nothing)."""
     years = sorted(m.editions)
-    lo, hi = first if first is not None else years[0], last if last is not None else years[-1]
-    if lo > hi:
-        raise InvalidRating(f"'from' ({lo}) is after 'to' ({hi})", field="from")
-    return lo, hi
+    return (first if first is not None else years[0], last if last is not None else years[-1])
 
 
 def _num(v: Fraction) -> float:
@@ -212,8 +213,8 @@ def edition(request: Request, year: YearP, direction: DirectionQ = None) -> Resp
 def ratings(
     request: Request,
     country: Annotated[list[str] | None, Query(description="ISO code or name; repeatable.")] = None,
-    from_: Annotated[int | None, Query(alias="from", description="First edition.")] = None,
-    to: Annotated[int | None, Query(description="Last edition.")] = None,
+    from_: FromQ = None,
+    to: ToQ = None,
     category: Annotated[list[Category] | None, Query(description="Category code; repeatable.")] = None,
     direction: DirectionQ = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
@@ -258,8 +259,8 @@ def ratings(
 def scores(
     request: Request,
     country: Annotated[list[str] | None, Query(description="ISO code or name; repeatable.")] = None,
-    from_: Annotated[int | None, Query(alias="from")] = None,
-    to: Annotated[int | None, Query()] = None,
+    from_: FromQ = None,
+    to: ToQ = None,
     direction: DirectionQ = None,
 ) -> Response:
     read, m = _ctx(request)
