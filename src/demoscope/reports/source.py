@@ -8,10 +8,12 @@ from its content (:mod:`demoscope.reports.detect`). Every failure here is a
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 from demoscope.errors import ReportParseError
@@ -38,27 +40,59 @@ class Doc:
 
     ``line_map[i]`` is the source line of text line ``i + 1`` when the text was extracted (HTML);
     for plain text and PDF text the text line *is* the source line.
+
+    What every reader derives from the text (its lines, where each starts, its lower-cased
+    form) is computed once, on first use, and shared: the readers never split or lower-case
+    the same text twice.
     """
 
     file: str
     text: str
     kind: str = "text"  # how the text was obtained: "text", "pdf" or "html"
     line_map: list[int] | None = None
-    _starts: list[int] = field(default_factory=list, repr=False)
-
-    def __post_init__(self) -> None:
-        self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
-
-    def line_at(self, offset: int) -> int:
-        """Source line (1-based) of a character offset in :attr:`text`."""
-        n = bisect_right(self._starts, offset)
-        if self.line_map is not None and 0 < n <= len(self.line_map):
-            return self.line_map[n - 1]
-        return n
+    _lines: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+    _lower: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def lines(self) -> list[str]:
-        return self.text.split("\n")
+        """The text split at ``\\n`` (computed once; do not modify the list)."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
+    @property
+    def starts(self) -> list[int]:
+        """Offset in :attr:`text` where each of :attr:`lines` starts."""
+        if self._starts is None:
+            # start of line i+1 = (sum of the lengths of lines 0..i) + (i + 1) newlines
+            self._starts = [0, *map(int.__add__, accumulate(map(len, self.lines)),
+                                    range(1, len(self.lines)))]
+        return self._starts
+
+    @property
+    def lower(self) -> str:
+        """``text.lower()``, computed once."""
+        if self._lower is None:
+            self._lower = self.text.lower()
+        return self._lower
+
+    def view(self, text: str) -> Doc:
+        """A Doc for a cleaned copy of this text that keeps every character's offset and every
+        line break (page furniture or a block blanked with spaces): offsets map to lines exactly
+        as in this one, so the line starts are shared."""
+        if text is self.text:
+            return self
+        out = Doc(self.file, text, self.kind, self.line_map)
+        out._starts = self.starts
+        return out
+
+    def line_at(self, offset: int) -> int:
+        """Source line (1-based) of a character offset in :attr:`text`."""
+        n = bisect_right(self.starts, offset)
+        if self.line_map is not None and 0 < n <= len(self.line_map):
+            return self.line_map[n - 1]
+        return n
 
 
 def read_bytes(path: Path, limit: int | None = None) -> bytes:

@@ -98,6 +98,10 @@ def create_app(database_url: str | None = None, methodology: Methodology | None 
             return JSONResponse({"error": "not found", "field": None}, status_code=404)
         return pages.error_page(request, 404, "There is no page at this address.", [])
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
+
     @app.get("/healthz", include_in_schema=False)
     def health() -> HTMLResponse:
         return HTMLResponse("ok")
