@@ -67,8 +67,9 @@ def test_every_page_loads_without_console_errors(page, live_server, path):
     assert errors == []
 
 
-@pytest.mark.parametrize("path,chart", [("/countries/KAZ", "#country-chart"),
-                                        ("/compare?countries=KAZ&countries=EST&category=DS", "#compare-chart")])
+@pytest.mark.parametrize("path,chart", [
+    ("/countries/KAZ", "#country-chart"),
+    ("/compare?countries=KAZ&countries=EST&category=DS", "#compare-chart")])
 def test_chart_draws(page, live_server, path, chart):
     page.goto(live_server + path, wait_until="networkidle")
     page.wait_for_selector(f"{chart} .main-svg", timeout=15000)
