@@ -45,7 +45,7 @@ _READERS = {"text": text.parse, "pdf": pdf.parse, "webpage": webpage.parse}
 def parse_doc(doc: Doc, methodology: Methodology | None = None) -> Report:
     """A Report from extracted text; the shape is recognised from what the text contains."""
     m = methodology or nit()
-    shape = detect.detect_shape(doc.text)
+    shape = detect.detect_shape(doc.text, doc.lower)
     if shape is None:
         kind = "web page" if doc.kind == "html" else "document"
         raise ReportParseError(

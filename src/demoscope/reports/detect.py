@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -22,28 +23,35 @@ from demoscope.methodology import Direction, Methodology
 
 _YEAR = r"((?:19|20)\d\d)"
 # Signals are searched in the lower-cased text: plain literals and case-sensitive regexes
-# let the regex engine skip ahead, which matters for throughput on long reports.
-_WEB = re.compile(r"democracy[\s-]+percentage|score changes in\s+(?:19|20)\d\d|"
-                  r"last year.s democracy")
+# let the regex engine skip ahead, which matters for throughput on long reports. A regex that
+# opens on alternatives ("19|20", three phrases) cannot skip, so each alternative is a pattern
+# of its own, opening on a literal.
+_WEB = (("percentage", re.compile(r"democracy[\s-]+percentage")),
+        ("score changes", re.compile(r"score changes in\s+(?:19|20)\d\d")),
+        ("last year", re.compile(r"last year.s democracy")))
 _PDF_LITERALS = ("ratings and averaged scores", "nit ratings", "nit edition", "nit survey year",
                  "10-year ratings", "capital:", "gni/capita", "regime classification",
                  "nations in transit score")
-_PDF = [re.compile(r"\(\s*1\s*=\s*best"),
-        re.compile(r"(?:19|20)\d\d(?:[ \t|]+(?:19|20)\d\d){3,}")]
+_YEAR_ROW = r"\d\d(?:[ \t|]+(?:19|20)\d\d){3,}"  # after "19" or "20": a header of 4+ years
+_PDF = [re.compile(r"\(\s*1\s*=\s*best"), re.compile("19" + _YEAR_ROW), re.compile("20" + _YEAR_ROW)]
 _FURNITURE = re.compile(r"(?:^|\n)[ \t]*\d{1,4}[ \t]+$")
 
 
-def _furniture_at(low: str) -> int | None:
-    """Offset of the first running head with a page number ("496 Nations in Transit 2008")."""
-    at = low.find("nations in transit")
+def _furniture_at(low: str, before: int | None = None) -> int | None:
+    """Offset of the first running head with a page number ("496 Nations in Transit 2008");
+    with ``before``, only one that starts before that offset."""
+    end = len(low) if before is None else before
+    at = low.find("nations in transit", 0, end + 17)
     while at >= 0:
         if _FURNITURE.search(low, max(0, at - 12), at):
             return at
-        at = low.find("nations in transit", at + 1)
+        at = low.find("nations in transit", at + 1, end + 17)
     return None
-_SCORE_BLOCK = re.compile(r"(?:19|20)\d\d\s+scores\s*\n(?:[^\n]*\n){0,4}?[^\n]*"
-                          r"democracy score[^\n]*\d[.,]\d")
-_SUMMARY = re.compile(r"executive summary")
+
+
+_SCORE_BLOCK_TAIL = (r"\d\d\s+scores\s*\n(?:[^\n]*\n){0,4}?[^\n]*"
+                     r"democracy score[^\n]*\d[.,]\d")  # after "19" or "20"
+_SCORE_BLOCK = [re.compile("19" + _SCORE_BLOCK_TAIL), re.compile("20" + _SCORE_BLOCK_TAIL)]
 _STATEMENT_HINT = re.compile(
     r"rating\s+(?:for|in)\s|rating\s+(?:remains|improve|deteriorat|declin|worsen)")
 _LOW = re.compile(r"with 1 representing the highest|1\s*=\s*(?:best|most democratic)|"
@@ -82,30 +90,39 @@ class Found:
     how: str
 
 
-def detect_shape(text: str) -> str | None:
+def detect_shape(text: str, low: str | None = None) -> str | None:
     """"webpage", "pdf" or "text" from content; ``None`` when it is no NIT report at all.
 
     The printed edition opens with its front matter (header, ratings table or score block)
     before the executive summary; a plain-text report opens with the summary and may close
-    with a "YEAR Scores" block, so *where* the table sits decides between the two."""
-    low = text.lower()
-    if ("percentage" in low or "score changes" in low or "last year" in low) and \
-            _WEB.search(low):
+    with a "YEAR Scores" block, so *where* the table sits decides between the two.
+    ``low``: ``text.lower()`` when the caller has it."""
+    low = text.lower() if low is None else low
+    if any(needle in low and p.search(low) for needle, p in _WEB):
         return "webpage"
-    hits = [at for at in (low.find(x) for x in _PDF_LITERALS) if at >= 0]
-    hits += [mm.start() for p in _PDF if (mm := p.search(low))]
-    if (at := _furniture_at(low)) is not None:
-        hits.append(at)
-    if "scores" in low and (mm := _SCORE_BLOCK.search(low)):
-        hits.append(mm.start())
-    front = min(hits) if hits else None
-    summary = _SUMMARY.search(low)
+    summary = low.find("executive summary")
     statements = _STATEMENT_HINT.search(low) is not None
-    if front is not None and (summary is None or front < summary.start() or not statements):
+    if summary >= 0 and statements:
+        # Only front matter printed before the summary counts: look no further than it.
+        return "pdf" if _front_matter(low, summary) else "text"
+    if _front_matter(low, None):
         return "pdf"
-    if statements:
-        return "text"
-    return "pdf" if front is not None else None
+    return "text" if statements else None
+
+
+def _front_matter(low: str, before: int | None) -> bool:
+    """Whether a signal of the printed edition's front matter (a header or table label, a
+    "(1 = best" legend, a row of 4+ years, a page head, a score block) is in ``low``; with
+    ``before``, one that starts before that offset."""
+    end = len(low) if before is None else before
+    if any(low.find(x, 0, end + len(x) - 1) >= 0 for x in _PDF_LITERALS):
+        return True
+    if any((mm := p.search(low)) and mm.start() < end for p in _PDF):
+        return True
+    if _furniture_at(low, before) is not None:
+        return True
+    return "scores" in low and any((mm := p.search(low)) and mm.start() < end
+                                   for p in _SCORE_BLOCK)
 
 
 def find_edition(text: str, line_at) -> Found | None:
@@ -113,9 +130,16 @@ def find_edition(text: str, line_at) -> Found | None:
     best: tuple[int, int, int] | None = None  # (pattern rank, offset, year)
     for rank, (needle, pattern) in enumerate(zip(_EDITION_NEEDLES, _EDITION_PATTERNS,
                                                  strict=True)):
-        if needle not in text:
+        at = text.find(needle)
+        if at < 0:
             continue
-        m = pattern.search(text)
+        # The earliest a match can start, from where its needle first occurs: patterns that
+        # open with "^\s*" do not scan the text before it, and one that cannot start before
+        # the best so far is not searched at all.
+        lowest = _EDITION_FROM[rank](text, at)
+        if best is not None and lowest >= best[1]:
+            continue
+        m = _first_score_block(text, at) if rank == 2 else pattern.search(text, lowest)
         if m and (best is None or m.start() < best[1]):
             best = (rank, m.start(), int(m.group(1)))
     if best is None:
@@ -123,10 +147,50 @@ def find_edition(text: str, line_at) -> Found | None:
     return Found(best[2], line_at(best[1]), "title")
 
 
-def find_scale(text: str, edition: int | None, m: Methodology) -> tuple[Direction, str]:
+def _after_nonspace(text: str, at: int, count: int) -> int:
+    """The offset just after the ``count + 1``-th non-space character before ``at`` (0 if
+    there are fewer): a match with exactly ``count`` of them before ``at`` starts there or
+    later."""
+    i = at
+    seen = 0
+    while i > 0:
+        i -= 1
+        if not text[i].isspace():
+            seen += 1
+            if seen > count:
+                return i + 1
+    return 0
+
+
+# Per edition pattern: the earliest start of a match whose needle is at ``at`` or later.
+_EDITION_FROM = (
+    lambda text, at: at,  # "Nations in Transit 2011": the needle opens the match
+    lambda text, at: at,
+    lambda text, at: _after_nonspace(text, at, 4),  # "^\s*2011\s+Scores": 4 digits before
+    lambda text, at: _after_nonspace(text, at, 0),  # "^\s*Year:"
+    lambda text, at: max(0, at - 7),  # "[Ss]core [Cc]hanges in": 7 characters before
+)
+
+
+def _first_score_block(text: str, at: int) -> re.Match[str] | None:
+    """``_EDITION_PATTERNS[2].search(text)`` for a text whose first "Scores" is at ``at``.
+    "Scores" is common in PDF text ("Ratings and Averaged Scores"); the pattern ends with it,
+    so each occurrence is tried on the few characters that can belong to its match: the
+    first hit is the leftmost match, and the text is not scanned from end to end."""
+    pattern = _EDITION_PATTERNS[2]
+    while at >= 0:
+        m = pattern.search(text, _after_nonspace(text, at, 4), at + 7)  # + "Scores" + \b
+        if m:
+            return m
+        at = text.find("Scores", at + 1)
+    return None
+
+
+def find_scale(text: str, edition: int | None, m: Methodology,
+               lowered: str | None = None) -> tuple[Direction, str]:
     """The printed scale legend decides; else the Democracy Percentage (a 2020+ site feature);
-    else the edition's own direction from the methodology."""
-    lowered = text.lower()
+    else the edition's own direction from the methodology. ``lowered``: ``text.lower()``."""
+    lowered = text.lower() if lowered is None else lowered
     legend = "represent" in lowered or "=" in lowered or "scale of" in lowered
     low = _LOW.search(lowered) if legend else None
     high = _HIGH.search(lowered) if legend else None
@@ -151,7 +215,7 @@ def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | 
     reg = registry()
     for pattern in _TITLE_PATTERNS:
         # "X: Nations in Transit YEAR" page titles sit at the top; the others anywhere.
-        m = pattern.search(text, 0, 3000 if pattern is _TITLE_PATTERNS[2] else len(text))
+        m = _page_title(text) if pattern is _TITLE_PATTERNS[2] else pattern.search(text)
         if m:
             gi = 2 if pattern is _TITLE_PATTERNS[0] else 1
             name = m.group(gi).strip(" -–|")
@@ -162,15 +226,28 @@ def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | 
                     line_at(m.start()) > 8:
                 continue
             return name, reg.find(name), line_at(m.start(gi))
-    for m in _names_in(text[:4000]):
-        after = text[m.end(): m.end() + 40]
-        if _BY_AUTHOR.match(after) or re.match(r"\s*\|\s*Freedom House", after):
-            return m.group(), reg.find(m.group()), line_at(m.start())
-    subjects = _subjects(text[:60000])
-    for name, pos in subjects:
-        found = reg.find(name.split()[-1]) or reg.find(name)
+    head = text[:4000]
+    # A name followed by " by Author" or "| Freedom House": no name ending after the last
+    # "by X" or "|" of the first 4040 characters can be one, so the search stops there.
+    bound = max((mm.start() for p in _BY_CAPITAL for mm in p.finditer(text, 0, 4040)),
+                default=-1)
+    bound = max(bound, text.rfind("|", 0, 4040))
+    if bound >= 0:
+        for m in _names_in(head):
+            if m.end() > bound:
+                break
+            after = text[m.end(): m.end() + 40]
+            if _BY_AUTHOR.match(after) or _FREEDOM_HOUSE.match(after):
+                return m.group(), reg.find(m.group()), line_at(m.start())
+    subjects: list[tuple[str, int]] = []  # read lazily: the first known country ends it
+    known: dict[str, Country | None] = {}
+    for name, pos in _subjects(text[:60000]):
+        if name not in known:
+            known[name] = reg.find(name.split()[-1]) or reg.find(name)
+        found = known[name]
         if found:
             return found.name, found, line_at(pos)
+        subjects.append((name, pos))
     if len({name for name, _ in subjects}) == 1:  # one subject throughout: an unknown country
         name, pos = subjects[0]
         return name, None, line_at(pos)
@@ -194,31 +271,83 @@ def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | 
     return None, None, None
 
 
+_BY_CAPITAL = (re.compile(r"by\s+[A-Z]"), re.compile(r"By\s+[A-Z]"))
+_FREEDOM_HOUSE = re.compile(r"\s*\|\s*Freedom House")
+_TITLE_NEEDLE = "Nations in Transit"
+
+
+def _page_title(text: str) -> re.Match[str] | None:
+    """``_TITLE_PATTERNS[2].search(text, 0, 3000)`` without scanning every line start.
+
+    The pattern is "^[ \\t]*NAME\\s*SEP\\s*Nations in Transit YEAR" with NAME on one line: for a
+    match around a given "Nations in Transit", SEP is the last non-space character before it
+    and the match starts on the line of the last non-space character before SEP. So each
+    occurrence names one place to try, and the first that matches is the leftmost match."""
+    pattern = _TITLE_PATTERNS[2]
+    tried = -1
+    at = text.find(_TITLE_NEEDLE, 0, 3000)
+    while at >= 0:
+        sep = _last_nonspace(text, at)
+        name_end = _last_nonspace(text, sep) if sep >= 0 else -1
+        if name_end >= 0:
+            line_start = text.rfind("\n", 0, name_end) + 1
+            if line_start != tried:
+                tried = line_start
+                m = pattern.match(text, line_start, 3000)
+                if m:
+                    return m
+        at = text.find(_TITLE_NEEDLE, at + 1, 3000)
+    return None
+
+
+def _last_nonspace(text: str, before: int) -> int:
+    """Offset of the last non-space character before ``before``, or -1."""
+    i = before - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i
+
+
 _RATING = re.compile(r"\brating\b")
 _WORD = re.compile(r"\S+")
 
 
-def _subjects(text: str) -> list[tuple[str, int]]:
+def _subjects(text: str) -> Iterator[tuple[str, int]]:
     """Possessive subjects of rating sentences ("Valdoria's rating for ...", "Valdoria's
     corruption rating ..."), found by walking back word by word from each "rating"."""
-    out = []
-    for r in _RATING.finditer(text):
-        words = list(_WORD.finditer(text, max(0, r.start() - 120), r.start()))[-9:]
-        for i in range(len(words) - 1, -1, -1):
-            w = words[i].group()
-            if w.endswith(("'s", "’s")) and w[:1].isupper():
-                parts = [words[i]]
-                for j in range(i - 1, max(i - 4, -1), -1):
-                    if words[j].group()[:1].isupper() and words[j].group()[-1:].isalpha():
-                        parts.insert(0, words[j])
-                    else:
-                        break
-                name = " ".join(p.group() for p in parts)[:-2]
-                out.append((name, parts[0].start()))
-                break
-            if not (w.islower() or w == ","):
-                break
-    return out
+    at = text.find("rating")
+    while at >= 0:
+        # "\brating\b", tested by hand: a regex opening on "\b" cannot skip ahead
+        end = at + 6
+        if (at == 0 or not _is_word(text[at - 1])) and (end == len(text)
+                                                         or not _is_word(text[end])):
+            subject = _subject_before(text, at)
+            if subject is not None:
+                yield subject
+        at = text.find("rating", end)
+
+
+def _is_word(ch: str) -> bool:
+    """``\\w`` for one character."""
+    return ch.isalnum() or ch == "_"
+
+
+def _subject_before(text: str, at: int) -> tuple[str, int] | None:
+    words = list(_WORD.finditer(text, max(0, at - 120), at))[-9:]
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i].group()
+        if w.endswith(("'s", "’s")) and w[:1].isupper():
+            parts = [words[i]]
+            for j in range(i - 1, max(i - 4, -1), -1):
+                if words[j].group()[:1].isupper() and words[j].group()[-1:].isalpha():
+                    parts.insert(0, words[j])
+                else:
+                    break
+            name = " ".join(p.group() for p in parts)[:-2]
+            return name, parts[0].start()
+        if not (w.islower() or w == ","):
+            break
+    return None
 
 
 @cache
@@ -261,19 +390,35 @@ def capital_country(city: str) -> Country | None:
     return None
 
 
-def find_regime(text: str, m: Methodology, line_at) -> tuple[str | None, int | None]:
+def find_regime(text: str, m: Methodology, line_at, lines: list[str] | None = None,
+                lowered: str | None = None) -> tuple[str | None, int | None]:
     """The printed regime type: after "Regime Classification:" or, on web pages, the line that
-    is a band name. Returned as printed, spaces around hyphens tidied ("Semi - Consolidated")."""
+    is a band name. Returned as printed, spaces around hyphens tidied ("Semi - Consolidated").
+    ``lines``, ``lowered``: ``text.split("\\n")`` and ``text.lower()`` when the caller has them."""
     rm = _REGIME_LINE.search(text)
     if rm:
         return tidy_regime(rm.group(1)), line_at(rm.start(1))
-    labels = {regime_key(n) for b in m.bands for n in (b.name, *b.names.values())}
+    labels = _regime_labels(m)
+    lowered = text.lower() if lowered is None else lowered
+    # regime_key() of every line at once: the lower-cased text's letters a-z and line breaks
+    # (in UTF-8 every other character is bytes outside a-z), split at the line breaks.
+    keys = lowered.encode("utf-8", "surrogatepass").translate(None, _NOT_KEY).split(b"\n")
     offset = 0
-    for line in text.split("\n"):
-        if regime_key(line) in labels and line.strip():
+    for line, key in zip(text.split("\n") if lines is None else lines, keys, strict=True):
+        if key and key.replace(b"transitionalgovernmentor", b"transitionalor") in labels \
+                and line.strip():
             return tidy_regime(line), line_at(offset)
         offset += len(line) + 1
     return None, None
+
+
+_NOT_KEY = bytes(b for b in range(256) if not (97 <= b <= 122 or b == 10))
+
+
+@cache
+def _regime_labels(m: Methodology) -> frozenset[bytes]:
+    """:func:`regime_key` of every band name, as bytes."""
+    return frozenset(regime_key(n).encode() for b in m.bands for n in (b.name, *b.names.values()))
 
 
 def tidy_regime(text: str) -> str:

@@ -12,10 +12,12 @@ bullets), so the functions here read them for every shape; :func:`build` assembl
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
+from typing import NamedTuple
 
 from demoscope.methodology import Methodology
 from demoscope.reports import detect, tables
@@ -30,20 +32,27 @@ _TAIL = (rf"\s+(?P<verb>{_VERB}){_ADVERB}\s+(?:(?:unchanged\s+)?at\s+(?P<at>{_NU
          rf"from\s+(?P<from>{_NUM})\s+to\s+(?P<to>{_NUM}))(?![\d])")
 _KINDS = {"improv": "improves", "deterio": "deteriorates", "declin": "deteriorates",
           "worsen": "deteriorates", "remain": "remains", "stay": "remains"}
+#: Every printed verb starts with one of these (``_VERB``'s alternatives): the tail search
+#: looks for them with ``str.find`` and tries the tail pattern only there.
+_VERB_STEMS = ("improve", "deteriorate", "decline", "worsen", "remain", "stay")
+_KIND_OF = {k[:3]: v for k, v in _KINDS.items()}  # the first three letters tell the verbs apart
 _BOUNDARY = re.compile(r"[.!?][\"”’)\]]*(?:\[\d{1,3}\])*\s+(?=[\"“(\[]?[A-Z0-9•])")
 _SENT_END = re.compile(r"[.!?](?=[\"”’)\]]*(?:\s|\Z))")
 _BULLET = re.compile(r"^\s*(?:[•▪●◦·*-]|\d+\.)\s+")
 _BULLET_FIRST = frozenset("•▪●◦·*-0123456789")
-_LISTING = re.compile(r"^[ \t]*\[(\d{1,3})\][ \t]*(\S.*)$", re.M)
 _CITATION = re.compile(r"\[(\d{1,3})\]")
+_SUMMARY_LEAD = re.compile(r"\s*([A-Z][A-Za-z ,]{2,60}?)[.:]\s")
+_SCORES_TAIL = re.compile(r"(?:19|20)\d\d")
 _OTHER_HEADINGS = re.compile(
     r"(?:executive summary|outlook(?: for (?:19|20)\d\d)?|introduction|author|notes|endnotes|"
     r"references|score changes in (?:19|20)\d\d)", re.I)
+_OTHER_FIRST_WORDS = ("executive", "outlook", "introduction", "author", "notes", "endnotes",
+                      "references", "score")  # the first word of each ``_OTHER_HEADINGS``
 
 
 @cache
 def _statement_patterns(m: Methodology) -> tuple[dict[tuple[str, ...], str], re.Pattern[str],
-                                                 dict[str, str]]:
+                                                 dict[str, str], int]:
     """(category names as word tuples → code, tail pattern, name → code). The tail
     ("deteriorates from 6.50 to 6.75", "remains at 6.75") is found first; the head ("rating
     for electoral process", "independent media rating") is read word by word just before it,
@@ -58,7 +67,7 @@ def _statement_patterns(m: Methodology) -> tuple[dict[tuple[str, ...], str], re.
     names["democracy score"] = "DS"
     words = {tuple(k.split()): code for k, code in names.items()}
     tail = re.compile(_TAIL.removeprefix(r"\s+"))  # searched in ASCII-lower-cased text
-    return words, tail, names
+    return words, tail, names, max(len(k) for k in words)
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -68,12 +77,12 @@ _HEAD_WORD = re.compile(r"[^\s,]+")
 _RATING_WORDS = ("rating", "ratings", "score", "scores")
 
 
-def _head(text: str, end: int, words: dict[tuple[str, ...], str]) -> tuple[str, int] | None:
+def _head(text: str, end: int, words: dict[tuple[str, ...], str],
+          longest: int) -> tuple[str, int] | None:
     """(category, start offset) of the words just before a tail: "rating for|in <cat>",
-    "<cat> rating|score", or "Democracy Score" alone."""
+    "<cat> rating|score", or "Democracy Score" alone. ``longest``: most words in a name."""
     toks = list(_HEAD_WORD.finditer(text, max(0, end - 160), end))[-10:]
     low = [t.group().lower() for t in toks]
-    longest = max(len(k) for k in words)
 
     def cat_ending_at(i: int) -> tuple[str, int] | None:  # category whose last word is low[i]
         for n in range(min(longest, i + 1), 0, -1):
@@ -109,10 +118,9 @@ def _norm(text: str) -> str:
     return " ".join(text.replace(",", " ").split()).lower()
 
 
-@dataclass
-class Paragraph:
+class Paragraph(NamedTuple):
     start: int
-    end: int
+    end: int  # just past the last character of its last line
 
 
 @dataclass
@@ -126,41 +134,75 @@ class Body:
     notes: list[Finding] = field(default_factory=list)
 
 
-def paragraphs(text: str) -> list[Paragraph]:
-    """Paragraph spans: blank lines separate paragraphs, and every bullet starts one."""
+def paragraphs(text: str, lines: list[str] | None = None) -> list[Paragraph]:
+    """Paragraph spans: blank lines separate paragraphs, and every bullet starts one.
+    ``lines``: ``text.split("\\n")`` when the caller has it."""
     out: list[Paragraph] = []
     start: int | None = None
     offset = 0
-    for line in text.split("\n"):
-        end = offset + len(line)
-        if not line.strip():
+    for line in text.split("\n") if lines is None else lines:
+        if not line or line.isspace():
             if start is not None:
                 out.append(Paragraph(start, offset - 1))
                 start = None
-        elif line.lstrip()[:1] in _BULLET_FIRST and _BULLET.match(line):
+        elif (line[0] in _BULLET_FIRST or (line[0].isspace() and line.lstrip()[0] in _BULLET_FIRST)
+              ) and _BULLET.match(line):
             if start is not None:
                 out.append(Paragraph(start, offset - 1))
             start = offset
         elif start is None:
             start = offset
-        offset = end + 1
+        offset += len(line) + 1
     if start is not None:
         out.append(Paragraph(start, len(text)))
     return out
 
 
+def _tails(low: str, tail: re.Pattern[str]):
+    """``tail.finditer(low)``, found faster: a tail starts with one of the verbs, so only the
+    places ``str.find`` gives for them are tried, in order and without overlaps as finditer
+    would. (A regex opening on six alternative words scans every character; a report is long.)
+    """
+    starts: list[int] = []
+    for stem in _VERB_STEMS:
+        at = low.find(stem)
+        while at >= 0:
+            starts.append(at)
+            at = low.find(stem, at + 1)
+    starts.sort()
+    done = 0
+    for at in starts:
+        if at >= done and (t := tail.match(low, at)):
+            done = t.end()
+            yield t
+
+
+def _lowered(doc: Doc) -> str:
+    """The text with A–Z lower-cased and every offset kept. ``str.lower`` (computed once per
+    Doc) gives that unless the text holds one of the two characters whose lower case is
+    longer ("İ") or ASCII ("K", Kelvin sign); for those, only ASCII letters are lowered."""
+    text = doc.text
+    if "\u0130" in text or "\u212a" in text:
+        return text.translate(_ASCII_LOWER)
+    return doc.lower
+
+
 def read_statements(doc: Doc, text: str, m: Methodology) -> list[Statement]:
     """Every rating sentence, in document order, with its sentence and justification."""
-    words, tail, _ = _statement_patterns(m)
-    paras = paragraphs(text)
+    return _read_statements(doc.view(text), m, paragraphs(text))
+
+
+def _read_statements(doc: Doc, m: Methodology, paras: list[Paragraph]) -> list[Statement]:
+    words, tail, _, longest = _statement_patterns(m)
+    text = doc.text
     out: list[Statement] = []
-    for t in tail.finditer(text.translate(_ASCII_LOWER)):  # same offsets as ``text``
-        found = _head(text, t.start(), words)
+    for t in _tails(_lowered(doc), tail):  # same offsets as ``text``
+        found = _head(text, t.start(), words, longest)
         if found is None:
             continue
         cat, start = found
         verb = text[t.start("verb"): t.end("verb")]
-        kind = next(v for k, v in _KINDS.items() if verb.lower().startswith(k))
+        kind = _KIND_OF[verb[:3].lower()]
         to_raw = t.group("to") or t.group("at")
         frm = t.group("from")
         para = _containing(paras, start, len(text))
@@ -184,9 +226,10 @@ def _value(raw: str, code: str) -> Fraction | Decimal:
 
 
 def _containing(paras: list[Paragraph], pos: int, size: int) -> Paragraph:
-    for p in paras:
-        if p.start <= pos <= p.end:
-            return p
+    """The paragraph holding ``pos`` (paragraphs are sorted and do not overlap)."""
+    i = bisect_right(paras, (pos, size + 1)) - 1
+    if i >= 0 and pos <= paras[i].end:
+        return paras[i]
     return Paragraph(0, size)  # pragma: no cover - every offset is inside some paragraph
 
 
@@ -200,11 +243,23 @@ def _sentence(text: str, start: int, end: int, para: Paragraph) -> tuple[int, in
     return s_start, s_end
 
 
+@cache
+def _heading_first_words(m: Methodology) -> frozenset[str]:
+    """First words of every heading ``_heading_code`` accepts: a line starting otherwise is
+    no heading, which spares normalising it."""
+    names = _statement_patterns(m)[2]
+    return frozenset({k.split()[0] for k in names if k} | set(_OTHER_FIRST_WORDS))
+
+
 def _heading_code(line: str, m: Methodology) -> tuple[bool, str | None]:
     """(is a heading, category code or None) for a line standing alone."""
     t = line.strip().rstrip(":.").strip()
     if not t or len(t) > 60:
         return False, None
+    if t.isascii():  # (re.I also folds a few non-ASCII letters to ASCII: those go the long way)
+        first = t.replace(",", " ").split(maxsplit=1)
+        if not first or first[0].lower() not in _heading_first_words(m):
+            return False, None
     names = _statement_patterns(m)[2]
     code = names.get(_norm(t))
     if code and code != "DS" and (t[0].isupper()):
@@ -215,64 +270,101 @@ def _heading_code(line: str, m: Methodology) -> tuple[bool, str | None]:
 
 
 def read_body(doc: Doc, text: str, m: Methodology) -> Body:
-    """Statements, summary paragraphs, sections and footnotes of the body ``text``."""
-    body = Body(statements=read_statements(doc, text, m))
-    lines = text.split("\n")
-    offsets = []
-    off = 0
-    for line in lines:
-        offsets.append(off)
-        off += len(line) + 1
-    listings = list(_LISTING.finditer(text))
-    listing_starts = {mm.start() for mm in listings}
+    """Statements, summary paragraphs, sections and footnotes of the body ``text``.
+
+    ``text`` has ``doc.text``'s line structure; its lines, line starts and paragraphs are
+    computed once here and shared by every part of the body."""
+    doc = doc.view(text)
+    paras = paragraphs(text, doc.lines)
+    body = Body(statements=_read_statements(doc, m, paras))
+    lines = doc.lines
+    offsets = doc.starts
+    # Citations "[n]" and footnote listings (a line opening on "[n]" and text) in one pass.
+    cited: dict[int, list[int]] = {}
+    listings: list[tuple[int, int, str]] = []  # (line start, number, footnote text)
+    for mm in _CITATION.finditer(text):
+        at = mm.start()
+        line_start = text.rfind("\n", 0, at) + 1
+        before = text[line_start:at]
+        if not before.strip(" \t"):
+            line_end = text.find("\n", mm.end())
+            rest = text[mm.end(): len(text) if line_end < 0 else line_end].lstrip(" \t")
+            if rest and not rest[0].isspace():
+                listings.append((line_start, int(mm.group(1)), rest))
+                continue  # the "[n]" that opens a footnote listing, not a citation
+        cited.setdefault(int(mm.group(1)), []).append(doc.line_at(at))
     headings: list[tuple[int, str, str | None]] = []  # (line index, heading, code)
     for i, line in enumerate(lines):
-        if len(line) > 64 or not line.strip() or line.lstrip()[0] == "[":
+        if len(line) > 64 or not line or line.isspace() or line.lstrip()[0] == "[":
             continue
         is_heading, code = _heading_code(line, m)
         if not is_heading:
             continue
-        nxt = next((lines[j] for j in range(i + 1, min(i + 6, len(lines))) if lines[j].strip()),
-                   "")
+        nxt = next((lines[j] for j in range(i + 1, min(i + 6, len(lines)))
+                    if lines[j] and not lines[j].isspace()), "")
         if len(nxt.split()) < 6 or nxt.lstrip()[:1].isdigit():
             continue  # a table label alone on its line, not a section heading
         headings.append((i, line.strip().rstrip(":").strip(), code))
-    first_listing = _index_of(offsets, listings[0].start()) if listings else len(lines)
+    first_listing = bisect_right(offsets, listings[0][0]) - 1 if listings else len(lines)
     for n, (i, heading, code) in enumerate(headings):
         stop = headings[n + 1][0] if n + 1 < len(headings) else first_listing
         stop = max(stop, i + 1)
-        content = "\n".join(lines[i + 1:stop]).strip()
+        lo, hi = _span(offsets, len(text), i + 1, stop)
+        content = text[lo:hi].strip()
         if _norm(heading) == "executive summary":
             body.summary = content
-            joined = "\n".join(lines[i + 1:stop])
-            for p in paragraphs(joined):
-                ptext = joined[p.start:p.end]
-                lead = re.match(r"\s*([A-Z][A-Za-z ,]{2,60}?)[.:]\s", ptext)
-                if lead:
-                    c = _statement_patterns(m)[2].get(_norm(lead.group(1)))
-                    if c and c != "DS" and c not in body.summary_paragraphs:
-                        line_no = doc.line_at(offsets[i + 1] + p.start)
-                        body.summary_paragraphs[c] = (line_no, ptext.strip())
+            if lo < hi:
+                _summary_paragraphs(body, doc, m, paras, lo, hi)
             continue
         body.sections.append(Section(code, heading, doc.line_at(offsets[i]), content))
-    cited: dict[int, list[int]] = {}
-    for mm in _CITATION.finditer(text):
-        line_start = text.rfind("\n", 0, mm.start()) + 1
-        if line_start in listing_starts and not text[line_start:mm.start()].strip():
-            continue  # the "[n]" that opens a footnote listing, not a citation
-        cited.setdefault(int(mm.group(1)), []).append(doc.line_at(mm.start()))
     body.citations = {k: tuple(v) for k, v in sorted(cited.items())}
-    for mm in listings:
-        number = int(mm.group(1))
-        body.footnotes.append(Footnote(number, mm.group(2).strip(), doc.line_at(mm.start()),
+    for line_start, number, note in listings:
+        body.footnotes.append(Footnote(number, note.strip(), doc.line_at(line_start),
                                        body.citations.get(number, ())))
     return body
 
 
-def _index_of(offsets: list[int], pos: int) -> int:
-    from bisect import bisect_right
+def _span(offsets: list[int], size: int, first: int, stop: int) -> tuple[int, int]:
+    """Offsets of lines ``first`` to ``stop - 1`` joined ("\\n".join(lines[first:stop]))."""
+    if first >= stop or first >= len(offsets):
+        return 0, 0
+    return offsets[first], offsets[stop] - 1 if stop < len(offsets) else size
 
-    return bisect_right(offsets, pos) - 1
+
+def _summary_paragraphs(body: Body, doc: Doc, m: Methodology, paras: list[Paragraph],
+                        lo: int, hi: int) -> None:
+    """Summary paragraphs that open on a category name ("Electoral Process. ..."). The
+    paragraphs of the summary's lines alone are the text's paragraphs cut to ``lo``–``hi``."""
+    names = _statement_patterns(m)[2]
+    text = doc.text
+    for k in range(max(0, bisect_right(paras, (lo, hi + 1)) - 1), len(paras)):
+        p_start, p_end = paras[k]
+        if p_start > hi:
+            break
+        p_start, p_end = max(p_start, lo), min(p_end, hi)
+        if p_start >= p_end:
+            continue
+        ptext = text[p_start:p_end]
+        lead = _SUMMARY_LEAD.match(ptext)
+        if lead:
+            c = names.get(_norm(lead.group(1)))
+            if c and c != "DS" and c not in body.summary_paragraphs:
+                body.summary_paragraphs[c] = (doc.line_at(p_start), ptext.strip())
+
+
+def _scores_cut_off(text: str) -> bool:
+    """The text ends on a bare "YEAR Scores" line (``^\\s*(?:19|20)\\d\\d\\s+Scores\\s*\\Z``
+    in multi-line mode), read from the end instead of scanning the whole text."""
+    body = text.rstrip()
+    if not body.endswith("Scores"):
+        return False
+    head = body[:-6]
+    year_end = len(head.rstrip())
+    if year_end == len(head) or not _SCORES_TAIL.fullmatch(head, year_end - 4, year_end):
+        return False
+    before = head[: year_end - 4]
+    content = before.rstrip()
+    return not content or "\n" in before[len(content):]
 
 
 def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Report:
@@ -280,6 +372,7 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
 
     ``text`` is the cleaned text to read (same line structure as ``doc.text``)."""
     text = doc.text if text is None else text
+    view = doc.view(text)
     report = Report(file=doc.file, shape=shape)
     prepared = tables.prepare(text)
     groups = tables.find_groups(prepared, m, doc.line_at)
@@ -298,7 +391,7 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
             "info", "edition_from_table",
             f"no edition printed in a title; {report.edition} read from the table's last column",
             None))
-    direction, _how = detect.find_scale(text, report.edition, m)
+    direction, _how = detect.find_scale(text, report.edition, m, view.lower)
     report.scale = m.direction_label(direction)
     name, country, line = detect.find_country(text, doc.line_at)
     report.country, report.country_line = name, line
@@ -314,8 +407,9 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
         report.democracy_percentage = dp if isinstance(dp, Decimal) else None
         if ds is not None:
             report.score_line = report.cell_lines.get((report.edition, "DS"))
-    report.regime, report.regime_line = detect.find_regime(text, m, doc.line_at)
-    body = read_body(doc, text, m)
+    report.regime, report.regime_line = detect.find_regime(text, m, doc.line_at, view.lines,
+                                                            view.lower)
+    body = read_body(view, text, m)
     report.statements = body.statements
     report.sections = body.sections
     report.summary = body.summary
@@ -323,7 +417,7 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
     report.footnotes = body.footnotes
     report.citations = body.citations
     report.notes.extend(body.notes)
-    if re.search(r"^\s*(?:19|20)\d\d\s+Scores\s*\Z", text, re.M) and not report.tables:
+    if not report.tables and _scores_cut_off(text):
         report.truncated = True
         report.notes.append(Finding("info", "scores_cut_off",
                                     "the closing scores block is cut off", None))

@@ -97,3 +97,20 @@ def edition_rows(read: Reader, methodology: str, year: int) -> list[tuple[str, s
         "SELECT r.country_iso3, r.category, r.value_x100 FROM ratings r "
         "JOIN editions e ON e.id = r.edition_id WHERE e.methodology = :m AND e.year = :y",
         {"m": methodology, "y": year})
+
+
+def ratings_between(read: Reader, methodology: str, first: int, last: int,
+                    iso3s: list[str] | None = None, categories: list[str] | None = None
+                    ) -> list[tuple[str, str, int, str, int]]:
+    """Ratings of editions ``first``..``last``, optionally of some countries and categories:
+    ``(country name, iso3, year, category, value_x100)`` ordered by country, year, category."""
+    where = ["e.methodology = :m", "e.year BETWEEN :lo AND :hi"]
+    params: dict[str, Any] = {"m": methodology, "lo": first, "hi": last}
+    for key, col, values in (("c", "r.country_iso3", iso3s), ("k", "r.category", categories)):
+        if values:
+            where.append(f"{col} IN (" + ", ".join(f":{key}{i}" for i in range(len(values))) + ")")
+            params.update({f"{key}{i}": v for i, v in enumerate(values)})
+    return read(
+        "SELECT c.name, r.country_iso3, e.year, r.category, r.value_x100 FROM ratings r "
+        "JOIN editions e ON e.id = r.edition_id JOIN countries c ON c.iso3 = r.country_iso3 "
+        f"WHERE {' AND '.join(where)} ORDER BY r.country_iso3, e.year, r.category", params)

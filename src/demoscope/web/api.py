@@ -15,8 +15,10 @@ from pydantic import BaseModel, Field
 
 from demoscope import overview
 from demoscope.countries import registry
+from demoscope.errors import InvalidRating
 from demoscope.methodology import Direction, Methodology, fmt
 from demoscope.scorecard import build_scorecard
+from demoscope.store import queries
 from demoscope.web.app import json_response
 
 router = APIRouter(tags=["ratings"])
@@ -152,7 +154,7 @@ def _num(v: Fraction) -> float:
 # -- endpoints -----------------------------------------------------------------------------
 
 @router.get("/countries", response_model=list[CountryOut], summary="Countries and editions rated")
-def countries(request: Request) -> Response:
+async def countries(request: Request) -> Response:
     read, m = _ctx(request)
     years: dict[str, list[int]] = {}
     for iso3, year in read("SELECT DISTINCT r.country_iso3, e.year FROM ratings r JOIN editions e "
@@ -171,7 +173,7 @@ def countries(request: Request) -> Response:
 
 @router.get("/countries/{iso3}", summary="One country: its series across editions",
             responses=ERRORS)
-def country(request: Request, iso3: CountryP, direction: DirectionQ = None) -> Response:
+async def country(request: Request, iso3: CountryP, direction: DirectionQ = None) -> Response:
     read, m = _ctx(request)
     code = _iso3(iso3)
     row = read("SELECT iso3, name, region, subregion FROM countries WHERE iso3 = :i", {"i": code})
@@ -183,13 +185,14 @@ def country(request: Request, iso3: CountryP, direction: DirectionQ = None) -> R
 
 @router.get("/countries/{iso3}/editions/{year}", response_model=Scorecard, responses=ERRORS,
             summary="Scorecard of one country in one edition (same as `demoscope show --json`)")
-def scorecard(request: Request, iso3: CountryP, year: YearP, direction: DirectionQ = None) -> Response:
+async def scorecard(request: Request, iso3: CountryP, year: YearP,
+                    direction: DirectionQ = None) -> Response:
     read, m = _ctx(request)
     return json_response(request, build_scorecard(read, m, _iso3(iso3), year, direction))
 
 
 @router.get("/editions", response_model=list[EditionOut], summary="Editions of the methodology")
-def editions(request: Request) -> Response:
+async def editions(request: Request) -> Response:
     read, m = _ctx(request)
     counts = dict(read("SELECT e.year, COUNT(DISTINCT r.country_iso3) FROM editions e LEFT JOIN "
                        "ratings r ON r.edition_id = e.id WHERE e.methodology = :m GROUP BY e.year",
@@ -202,61 +205,88 @@ def editions(request: Request) -> Response:
 
 @router.get("/editions/{year}", responses=ERRORS,
             summary="Edition overview: every country's ratings, score, regime, changes")
-def edition(request: Request, year: YearP, direction: DirectionQ = None) -> Response:
+async def edition(request: Request, year: YearP, direction: DirectionQ = None) -> Response:
     read, m = _ctx(request)
     ov = overview.edition_overview(read, m, year, _direction(m, direction))
     return json_response(request, ov.to_dict(m))
 
 
+def _param(name: str, schema: dict[str, Any], description: str, many: bool = False) -> dict[str, Any]:
+    if many:
+        schema = {"type": "array", "items": schema}
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema, **({"style": "form", "explode": True} if many else {})}
+
+
+RATINGS_PARAMS = [
+    _param("country", {"type": "string"}, "ISO code or name; repeatable.", many=True),
+    _param("from", {"type": "integer", "minimum": 1900, "maximum": 2200}, "First edition (inclusive)."),
+    _param("to", {"type": "integer", "minimum": 1900, "maximum": 2200},
+           "Last edition (inclusive); a range with from > to selects nothing."),
+    _param("category", {"type": "string", "enum": list(Category.__args__)},
+           "Category code; repeatable.", many=True),
+    _param("direction", {"type": "string", "enum": ["1_best", "7_best"]},
+           "Scale of the values (default: each edition's own)."),
+    _param("limit", {"type": "integer", "minimum": 1, "maximum": 5000, "default": 500}, "Page size."),
+    _param("offset", {"type": "integer", "minimum": 0, "default": 0}, "Rows to skip."),
+]
+
+
+def _int(request: Request, name: str, default: int | None, lo: int, hi: int | None) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidRating(f"{name} must be an integer, not {raw!r}", field=name) from None
+    if value < lo or (hi is not None and value > hi):
+        raise InvalidRating(f"{name} must be between {lo} and {hi}" if hi is not None
+                            else f"{name} must be at least {lo}", field=name)
+    return value
+
+
 @router.get("/ratings", response_model=RatingsPage, responses=ERRORS,
-            summary="Ratings, tidy (one row per country, edition and category), paginated")
-def ratings(
-    request: Request,
-    country: Annotated[list[str] | None, Query(description="ISO code or name; repeatable.")] = None,
-    from_: FromQ = None,
-    to: ToQ = None,
-    category: Annotated[list[Category] | None, Query(description="Category code; repeatable.")] = None,
-    direction: DirectionQ = None,
-    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> Response:
+            summary="Ratings, tidy (one row per country, edition and category), paginated",
+            openapi_extra={"parameters": RATINGS_PARAMS})
+async def ratings(request: Request) -> Response:
+    """The hot endpoint: parameters are read by hand (documented in ``RATINGS_PARAMS``)
+    because FastAPI's per-parameter validation cost more than the query itself."""
     read, m = _ctx(request)
-    lo, hi = _year_range(m, from_, to)
-    where = ["e.methodology = :m", "e.year BETWEEN :lo AND :hi"]
-    params: dict[str, Any] = {"m": m.code, "lo": lo, "hi": hi}
-    if country:
-        codes = [_iso3(c) for c in country]
-        where.append("r.country_iso3 IN (" + ", ".join(f":c{i}" for i in range(len(codes))) + ")")
-        params.update({f"c{i}": c for i, c in enumerate(codes)})
-    if category:
-        where.append("r.category IN (" + ", ".join(f":k{i}" for i in range(len(category))) + ")")
-        params.update({f"k{i}": k for i, k in enumerate(category)})
-    cond = " AND ".join(where)
-    total = read(f"SELECT COUNT(*) FROM ratings r JOIN editions e ON e.id = r.edition_id WHERE {cond}",
-                 params)[0][0]
-    rows = read(
-        "SELECT c.name, r.country_iso3, e.year, r.category, r.value_x100 FROM ratings r "
-        "JOIN editions e ON e.id = r.edition_id JOIN countries c ON c.iso3 = r.country_iso3 "
-        f"WHERE {cond} ORDER BY r.country_iso3, e.year, r.category LIMIT :limit OFFSET :offset",
-        {**params, "limit": limit, "offset": offset})
+    qp = request.query_params
+    lo, hi = _year_range(m, _int(request, "from", None, 1900, 2200), _int(request, "to", None, 1900, 2200))
+    limit = _int(request, "limit", 500, 1, 5000)
+    offset = _int(request, "offset", 0, 0, None)
+    cats = qp.getlist("category")
+    for k in cats:
+        if k not in Category.__args__:
+            raise InvalidRating(f"category {k!r} is not one of {', '.join(Category.__args__)}",
+                                field="category")
+    direction = qp.get("direction") or None
+    if direction not in (None, "1_best", "7_best"):
+        raise InvalidRating(f"direction {direction!r} is not 1_best or 7_best", field="direction")
+    codes = [_iso3(c) for c in qp.getlist("country")]
+    rows = queries.ratings_between(read, m.code, lo, hi, codes, cats)
+    total = len(rows)
     target = _direction(m, direction)
     items = []
-    for name, iso3, year, cat, v in rows:
+    for name, iso3, year, cat, v in rows[offset:offset + limit]:  # type: ignore[operator]
         ed = m.editions[year]
         d = target or ed.direction
+        if d is not ed.direction:
+            v = m.to_direction(Fraction(v, 100), ed.direction, d) * 100
         items.append({"country": name, "iso3": iso3, "edition": year, "category": cat,
-                      "rating": _num(m.to_direction(Fraction(v, 100), ed.direction, d)),
-                      "direction": m.direction_label(d)})
+                      "rating": int(v) / 100, "direction": m.direction_label(d)})
     nxt = None
-    if offset + limit < total:
-        nxt = str(request.url.include_query_params(offset=offset + limit))
+    if offset + limit < total:  # type: ignore[operator]
+        nxt = str(request.url.include_query_params(offset=offset + limit))  # type: ignore[operator]
     return json_response(request, {"total": total, "limit": limit, "offset": offset,
                                    "items": items, "next": nxt})
 
 
 @router.get("/scores", response_model=list[ScoreOut], responses=ERRORS,
             summary="Democracy Score, Democracy Percentage and regime per country and edition")
-def scores(
+async def scores(
     request: Request,
     country: Annotated[list[str] | None, Query(description="ISO code or name; repeatable.")] = None,
     from_: FromQ = None,
@@ -283,7 +313,7 @@ def scores(
 
 @router.get("/changes", response_model=list[ChangeOut], responses=ERRORS,
             summary="Rating changes against the previous edition, in the reports' wording")
-def changes(
+async def changes(
     request: Request,
     country: Annotated[list[str] | None, Query(description="ISO code or name; repeatable.")] = None,
     edition: Annotated[int | None, Query(description="Edition (default: all).")] = None,
@@ -315,7 +345,7 @@ def changes(
 
 @router.get("/rankings/{year}/{category}", responses=ERRORS,
             summary="Countries of one edition ranked on one category or DS")
-def rankings(request: Request, year: YearP,
+async def rankings(request: Request, year: YearP,
              category: Annotated[Category | Literal["DS"], Path()],
              direction: DirectionQ = None) -> Response:
     read, m = _ctx(request)
@@ -323,7 +353,7 @@ def rankings(request: Request, year: YearP,
 
 
 @router.get("/docs", include_in_schema=False)
-def docs(request: Request) -> Response:
+async def docs(request: Request) -> Response:
     from demoscope.web.pages import render
 
     return render(request, "api_docs.html", {"spec": request.app.openapi()})

@@ -82,23 +82,19 @@ def _latest(read, m: Methodology) -> int:
     return years[-1]
 
 
-def _colour_of(m: Methodology) -> dict[str, str]:
-    return {b.code: b.colour for b in m.bands}
-
-
 @router.get("/")
-def home(request: Request) -> Response:
+async def home(request: Request) -> Response:
     read, m = _ctx(request)
     return RedirectResponse(f"/editions/{_latest(read, m)}", status_code=302)
 
 
 @router.get("/editions")
-def editions_index(year: int | None = None) -> Response:
+async def editions_index(year: int | None = None) -> Response:
     return RedirectResponse(f"/editions/{year}" if year else "/", status_code=303)
 
 
 @router.get("/editions/{year}")
-def edition_page(request: Request, year: int, direction: DirectionQ = None,
+async def edition_page(request: Request, year: int, direction: DirectionQ = None,
                  sort: str = "country", order: Literal["asc", "desc"] = "asc") -> Response:
     read, m = _ctx(request)
     ov = overview.edition_overview(read, m, year, _direction(m, direction))
@@ -122,7 +118,7 @@ def edition_page(request: Request, year: int, direction: DirectionQ = None,
 
 
 @router.get("/countries")
-def countries_page(request: Request) -> Response:
+async def countries_page(request: Request) -> Response:
     read, _ = _ctx(request)
     rows = read("SELECT c.iso3, c.name, c.region, COUNT(DISTINCT r.edition_id) FROM countries c "
                 "LEFT JOIN ratings r ON r.country_iso3 = c.iso3 GROUP BY c.iso3, c.name, c.region "
@@ -131,7 +127,7 @@ def countries_page(request: Request) -> Response:
 
 
 @router.get("/countries/{iso3}")
-def country_page(request: Request, iso3: str, direction: DirectionQ = None) -> Response:
+async def country_page(request: Request, iso3: str, direction: DirectionQ = None) -> Response:
     read, m = _ctx(request)
     c = registry().resolve(iso3)
     if c.iso3 != iso3:
@@ -158,7 +154,7 @@ def country_page(request: Request, iso3: str, direction: DirectionQ = None) -> R
 
 
 @router.get("/compare")
-def compare_page(request: Request, countries: Annotated[list[str] | None, Query()] = None,
+async def compare_page(request: Request, countries: Annotated[list[str] | None, Query()] = None,
                  category: str = "DS", direction: Literal["1_best", "7_best"] = "7_best") -> Response:
     read, m = _ctx(request)
     reg = registry()
@@ -181,7 +177,7 @@ def compare_page(request: Request, countries: Annotated[list[str] | None, Query(
 
 
 @router.get("/ranking")
-def ranking_page(request: Request, edition: int | None = None, category: str = "DS",
+async def ranking_page(request: Request, edition: int | None = None, category: str = "DS",
                  direction: DirectionQ = None) -> Response:
     read, m = _ctx(request)
     year = edition or _latest(read, m)
@@ -196,7 +192,7 @@ def ranking_page(request: Request, edition: int | None = None, category: str = "
 
 
 @router.get("/data")
-def data_page(request: Request) -> Response:
+async def data_page(request: Request) -> Response:
     read, _ = _ctx(request)
     total = read("SELECT COUNT(*) FROM ratings", {})[0][0]
     return render(request, "data.html", {"title": "Data", "total": total,
@@ -225,7 +221,7 @@ def download(request: Request, fmt_name: Literal["csv", "xlsx", "json", "parquet
 
 
 @router.get("/methodology")
-def methodology_page(request: Request) -> Response:
+async def methodology_page(request: Request) -> Response:
     _, m = _ctx(request)
     eras: list[dict[str, Any]] = []
     for ed in m.editions.values():
@@ -241,7 +237,7 @@ def methodology_page(request: Request) -> Response:
 
 
 @router.get("/search")
-def search(request: Request, q: str = "") -> Response:
+async def search(request: Request, q: str = "") -> Response:
     reg = registry()
     found = reg.find(q.strip()) if q.strip() else None
     if found is not None:
