@@ -12,7 +12,6 @@ score mirrored exactly (8 − x), which keeps the regime the same in both direct
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,10 +23,9 @@ from demoscope.methodology import Band, Direction, Edition, Methodology, fmt
 def round_half_up(value: Fraction, decimals: int = 2) -> Decimal:
     """Round an exact value half away from zero to ``decimals`` places, as the reports print."""
     scale = 10**decimals
-    scaled = abs(value) * scale
-    n = math.floor(scaled + Fraction(1, 2))
-    sign = -1 if value < 0 else 1
-    return Decimal(sign * n).scaleb(-decimals).quantize(Decimal(1).scaleb(-decimals))
+    num, den = value.numerator, value.denominator  # integer arithmetic: this is a hot path
+    n = (2 * abs(num) * scale + den) // (2 * den)  # floor(|v|·scale + 1/2)
+    return Decimal((1 if num < 0 and n else 0, tuple(int(d) for d in str(n)), -decimals))
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ def audit_report(report: Report, methodology: Methodology,
     """All findings for ``report`` (parse notes included), sorted by line. They are also
     stored on ``report.audit`` so ``report.to_json()`` carries them."""
     m = methodology
-    direction = m.scale.parse_direction(report.scale)
+    direction = _direction(m, report.scale)
     out: list[Finding] = list(report.notes)
     _identity(report, m, direction, out)
     _values(report, m, out)
@@ -89,43 +89,75 @@ def _values(report: Report, m: Methodology, out: list[Finding]) -> None:
         for code, value in row.items():
             if value is None:
                 continue
-            line = report.cell_lines.get((year, code))
             if code == "DP":
                 if not 0 <= value <= 100:
                     out.append(Finding("error", "value_out_of_range",
                                        f"Democracy Percentage {year} {value} is outside 0–100",
-                                       line))
+                                       report.cell_lines.get((year, code))))
                 continue
             if code == "DS":
-                if not m.scale.in_range(Fraction(value)):
+                if not m.scale.in_range(_fr(value)):
                     out.append(Finding("error", "value_out_of_range",
                                        f"Democracy Score {year} {value} is outside "
-                                       f"{fmt(m.scale.min)}–{fmt(m.scale.max)}", line))
+                                       f"{fmt(m.scale.min)}–{fmt(m.scale.max)}",
+                                       report.cell_lines.get((year, code))))
                 continue
-            _check(m, value, f"{code} {year}", line, out)
+            if not _valid(m, value):
+                _invalid(m, value, f"{code} {year}", report.cell_lines.get((year, code)), out)
     for s in report.statements:
         if s.category in ("DS", "DP"):
             continue
         for v in (s.from_value, s.to_value):
-            if v is not None:
-                _check(m, v, f"{s.category} in the rating sentence", s.line, out)
+            if v is not None and not _valid(m, v):
+                _invalid(m, v, f"{s.category} in the rating sentence", s.line, out)
 
 
-def _check(m: Methodology, value: Fraction | Decimal, what: str, line: int | None,
-           out: list[Finding]) -> None:
-    if _valid(m, Fraction(value)):
-        return
+def _invalid(m: Methodology, value: Fraction | Decimal, what: str, line: int | None,
+             out: list[Finding]) -> None:
+    """The finding for a value :func:`_valid` refused, worded by ``check_value``."""
     try:
-        m.check_value(Fraction(value), field=what)
+        m.check_value(_fr(value), field=what)
     except InvalidRating as exc:
         code = "value_off_grid" if "grid" in exc.message else "value_out_of_range"
         out.append(Finding("error", code, exc.message, line))
 
 
+def _valid(m: Methodology, value: Fraction | Decimal) -> bool:
+    """``m.scale.in_range(v) and m.scale.on_grid(v)`` in integers: with v = n/d, min = a/b,
+    max = c/e and step = p/q, v is in range when a·d ≤ n·b and n·e ≤ c·d, and on the grid when
+    (v − min)/step = (n·b − a·d)·q / (d·b·p) is a whole number. Exact, and no Fraction is made."""
+    v = _fr(value)
+    n, d = v.numerator, v.denominator
+    a, b, c, e, p, q = _grid(m)
+    return a * d <= n * b and n * e <= c * d and (n * b - a * d) * q % (d * b * p) == 0
+
+
 @cache
-def _valid(m: Methodology, value: Fraction) -> bool:
-    """Memoised grid/range test: a report repeats the same few quarter values."""
-    return m.scale.in_range(value) and m.scale.on_grid(value)
+def _grid(m: Methodology) -> tuple[int, int, int, int, int, int]:
+    s = m.scale
+    return (s.min.numerator, s.min.denominator, s.max.numerator, s.max.denominator,
+            s.step.numerator, s.step.denominator)
+
+
+def _fr(value: Fraction | Decimal) -> Fraction:
+    """``Fraction(value)``, without making a new one when it already is one."""
+    return value if type(value) is Fraction else Fraction(value)
+
+
+@cache
+def _regime_names(m: Methodology) -> frozenset[str]:
+    return frozenset(regime_key(n) for b in m.bands for n in (b.name, *b.names.values()))
+
+
+@cache
+def _band_names(m: Methodology) -> dict[str, frozenset[str]]:
+    """:func:`regime_key` of each band's names, by band code."""
+    return {b.code: frozenset(regime_key(n) for n in (b.name, *b.names.values())) for b in m.bands}
+
+
+@cache
+def _direction(m: Methodology, scale: str) -> Direction:
+    return m.scale.parse_direction(scale)
 
 
 def _scores(report: Report, m: Methodology, direction: Direction, out: list[Finding]) -> None:
@@ -139,8 +171,7 @@ def _scores(report: Report, m: Methodology, direction: Direction, out: list[Find
         if len(ratings) < len(ed.categories):
             unchecked.append(year)
             continue
-        own = {c: m.to_direction(Fraction(v), direction, ed.direction)
-               for c, v in ratings.items()}
+        own = {c: m.to_direction(_fr(v), direction, ed.direction) for c, v in ratings.items()}
         score = democracy_score(m, ed, own, direction)
         line = report.cell_lines.get((year, "DS"))
         if score.printed != printed:
@@ -172,13 +203,12 @@ def _scores(report: Report, m: Methodology, direction: Direction, out: list[Find
                                report.score_line))
     if report.regime and ds is not None:
         band = band_by_score(m, ds, direction)
-        names = {regime_key(n) for b in m.bands for n in (b.name, *b.names.values())}
-        if regime_key(report.regime) not in names:
+        key = regime_key(report.regime)
+        if key not in _regime_names(m):
             out.append(Finding("warning", "regime_unknown",
                                f"regime {report.regime!r} is not a band of {m.name}",
                                report.regime_line))
-        elif band is not None and regime_key(report.regime) not in {
-                regime_key(band.name), *(regime_key(n) for n in band.names.values())}:
+        elif band is not None and key not in _band_names(m)[band.code]:
             out.append(Finding("error", "regime_mismatch",
                                f"regime printed as {report.regime!r} but a Democracy Score of "
                                f"{ds} on the {report.scale} scale is "
@@ -190,7 +220,7 @@ def _statements(report: Report, m: Methodology, direction: Direction,
     year = report.edition
     for s in report.statements:
         if s.from_value is not None:
-            expected = change_verb(m, direction, Fraction(s.from_value), Fraction(s.to_value))
+            expected = change_verb(m, direction, _fr(s.from_value), _fr(s.to_value))
             if s.kind != expected:
                 out.append(Finding(
                     "error", "verb_mismatch",
@@ -206,7 +236,7 @@ def _statements(report: Report, m: Methodology, direction: Direction,
             continue
         row = report.tables.get(year, {})
         printed = row.get(s.category)
-        if printed is not None and Fraction(printed) != Fraction(s.to_value):
+        if printed is not None and _fr(printed) != _fr(s.to_value):
             out.append(Finding(
                 "error", "statement_table_mismatch",
                 f"{_name(m, s)}: the sentence gives {_f(s.to_value)} for {year}, the table "
@@ -216,7 +246,7 @@ def _statements(report: Report, m: Methodology, direction: Direction,
         if prev is not None:
             prev_year, prev_value = prev
             stated_prev = s.from_value if s.from_value is not None else s.to_value
-            if Fraction(prev_value) != Fraction(stated_prev):
+            if _fr(prev_value) != _fr(stated_prev):
                 said = "was" if s.from_value is not None else "remains at"
                 out.append(Finding(
                     "error", "statement_table_mismatch",
@@ -244,7 +274,7 @@ def _changes(report: Report, m: Methodology, out: list[Finding]) -> None:
         for code in ed.categories:
             prev = _previous(report, ed.year, code)
             now = row.get(code)
-            if prev is not None and now is not None and Fraction(prev[1]) != Fraction(now) \
+            if prev is not None and now is not None and _fr(prev[1]) != _fr(now) \
                     and code not in stated:
                 out.append(Finding(
                     "warning", "change_without_statement",

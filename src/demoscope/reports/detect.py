@@ -20,6 +20,7 @@ from importlib import resources
 
 from demoscope.countries import Country, registry
 from demoscope.methodology import Direction, Methodology
+from demoscope.reports.source import last_tokens
 
 _YEAR = r"((?:19|20)\d\d)"
 # Signals are searched in the lower-cased text: plain literals and case-sensitive regexes
@@ -309,7 +310,6 @@ def _last_nonspace(text: str, before: int) -> int:
 
 
 _RATING = re.compile(r"\brating\b")
-_WORD = re.compile(r"\S+")
 
 
 def _subjects(text: str) -> Iterator[tuple[str, int]]:
@@ -333,18 +333,18 @@ def _is_word(ch: str) -> bool:
 
 
 def _subject_before(text: str, at: int) -> tuple[str, int] | None:
-    words = list(_WORD.finditer(text, max(0, at - 120), at))[-9:]
+    words, start_of = last_tokens(text, max(0, at - 120), at, 9)
     for i in range(len(words) - 1, -1, -1):
-        w = words[i].group()
+        w = words[i]
         if w.endswith(("'s", "’s")) and w[:1].isupper():
-            parts = [words[i]]
+            first = i
             for j in range(i - 1, max(i - 4, -1), -1):
-                if words[j].group()[:1].isupper() and words[j].group()[-1:].isalpha():
-                    parts.insert(0, words[j])
+                if words[j][:1].isupper() and words[j][-1:].isalpha():
+                    first = j
                 else:
                     break
-            name = " ".join(p.group() for p in parts)[:-2]
-            return name, parts[0].start()
+            name = " ".join(words[first: i + 1])[:-2]
+            return name, start_of(first)
         if not (w.islower() or w == ","):
             break
     return None

@@ -12,6 +12,7 @@ import errno
 import os
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
@@ -95,6 +96,28 @@ class Doc:
         return n
 
 
+def last_tokens(text: str, start: int, end: int, n: int,
+                comma: bool = False) -> tuple[list[str], Callable[[int], int]]:
+    """The last ``n`` tokens of ``text[start:end]`` and a function giving the offset in
+    ``text`` of the k-th of them: what ``list(re.finditer(r"\\S+", text, start, end))[-n:]``
+    gives (``[^\\s,]+`` with ``comma``), from ``str.split`` instead of a match per word, and
+    an offset only for the few words a caller asks about."""
+    window = text[start:end]
+    if comma:
+        window = window.replace(",", " ")
+    words = window.split()[-n:]
+
+    def start_of(k: int) -> int:
+        at = len(window)
+        for word in reversed(words[k:]):
+            # the rightmost occurrence ending before the next token is this token itself: an
+            # occurrence further right would contain the separators in between
+            at = window.rfind(word, 0, at)
+        return start + at
+
+    return words, start_of
+
+
 def read_bytes(path: Path, limit: int | None = None) -> bytes:
     """The file's bytes, refusing what is not a readable regular file or is over the limit."""
     name = str(path)
@@ -116,7 +139,11 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
                 raise ReportParseError(
                     name, f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:.1f} MB limit "
                     "(set DEMOSCOPE_REPORT_MAX_BYTES to raise it)")
-            data = fh.read(limit + 1)
+            # At most limit + 1 bytes, as ever; asking for the size (+ 1, to see growth) first
+            # spares allocating a buffer of the whole limit (20 MB) for every small report.
+            data = fh.read(size + 1)
+            if len(data) > size:
+                data += fh.read(limit + 1 - len(data))
     except OSError as exc:
         raise ReportParseError(name, f"cannot read file: {exc.strerror or exc}") from None
     if len(data) > limit:

@@ -90,14 +90,41 @@ def _unglue(m: re.Match[str]) -> str:
     return run
 
 
-def prepare(text: str) -> str:
-    """Undo the gluing and legends of extracted tables (line breaks untouched)."""
+#: UTF-8 lead bytes of the non-ASCII characters that "\\d" matches (Unicode decimal digits,
+#: Arabic-Indic to fullwidth); ``tests/reports/test_speed_paths.py`` checks the list.
+DIGIT_LEAD_BYTES = b"\xd9\xdb\xdf\xe0\xe1\xea\xef\xf0"
+
+
+def _byte_classes(digits: bytes, letters: bytes = b"") -> bytes:
+    """A ``bytes.translate`` table: ``digits`` → "0", ``letters`` → "a", the rest → " "."""
+    table = bytearray(b" " * 256)
+    for b in digits:
+        table[b] = ord("0")
+    for b in letters:
+        table[b] = ord("a")
+    return bytes(table)
+
+
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+# For "a letter, "*", ":" or ")" right before a digit": any digit begins with one of these bytes.
+_LETTER_DIGIT_BYTES = _byte_classes(b"0123456789" + DIGIT_LEAD_BYTES, _ASCII_LETTERS + b"*:)")
+# For "8 or more digits and dots in a row": every byte of such a run is one of these.
+_DIGIT_RUN_BYTES = _byte_classes(b"0123456789." + DIGIT_LEAD_BYTES + bytes(range(0x80, 0xC0)))
+
+
+def prepare(text: str, lowered: str | None = None) -> str:
+    """Undo the gluing and legends of extracted tables (line breaks untouched).
+    ``lowered``: ``text.lower()`` when the caller has it."""
+    changed = False
     if "=" in text:
         text = _LEGEND.sub(_blank, text)
+        changed = True
     if "/" in text:
         text = _OUT_OF.sub(_out_of, text)
         text = _NA.sub(_na, text)
-    lowered = text.lower()
+        changed = True
+    if lowered is None or changed:
+        lowered = text.lower()
     for needle, pattern in (("democracy score", _DS_MAX), ("democracy percentage", _DP_MAX)):
         at = lowered.find(needle)
         while at >= 0:
@@ -105,8 +132,16 @@ def prepare(text: str) -> str:
             if hit:
                 text = text[: hit.start(2)] + " " * len(hit.group(2)) + text[hit.end(2):]
             at = lowered.find(needle, at + 1)
-    text = _LETTER_DIGIT.sub(lambda m: " " + m.group(), text)
-    return _DIGIT_RUN.sub(_unglue, text)
+    # The last two steps scan for digits, character by character; most texts have nothing for
+    # them to do. A byte-class copy of the text (bytes.translate is a table lookup per byte)
+    # tells, with no false "no", whether either can match; the first only inserts spaces
+    # before digits, so it makes no digit run the second would not have found before it.
+    classes = text.encode("utf-8", "surrogatepass")
+    if b"a0" in classes.translate(_LETTER_DIGIT_BYTES):
+        text = _LETTER_DIGIT.sub(lambda m: " " + m.group(), text)
+    if b"00000000" in classes.translate(_DIGIT_RUN_BYTES):
+        text = _DIGIT_RUN.sub(_unglue, text)
+    return text
 
 
 @dataclass
@@ -226,6 +261,15 @@ _YEAR_TOKEN = re.compile(r"(?:19|20)\d\d")
 def _attach_header(group: Group, text: str, start: int, line_at) -> None:
     """The run of year tokens right before the group's first row, if any (a header)."""
     window_start = max(0, start - 800)
+    # Most groups have none: look at the last token first ("[^\\s|]+" read backwards).
+    end = start
+    while end > window_start and (text[end - 1].isspace() or text[end - 1] == "|"):
+        end -= 1
+    first = end
+    while first > window_start and not (text[first - 1].isspace() or text[first - 1] == "|"):
+        first -= 1
+    if first == end or not _YEAR_TOKEN.fullmatch(text, first, end):
+        return
     tokens = list(_TOKEN.finditer(text, window_start, start))
     years: list[int] = []
     first = start
@@ -234,8 +278,6 @@ def _attach_header(group: Group, text: str, start: int, line_at) -> None:
             break
         years.append(int(tok.group()))
         first = tok.start()
-    if not years:
-        return
     years.reverse()
     if all(a < b for a, b in itertools.pairwise(years)):
         group.years = years

@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
-from typing import NamedTuple
 
 from demoscope.methodology import Methodology
 from demoscope.reports import detect, tables
 from demoscope.reports.model import Finding, Footnote, Report, Section, Shape, Statement
-from demoscope.reports.source import Doc
+from demoscope.reports.source import Doc, last_tokens
 
 _NUM = r"\d(?:[.,]\d{1,2})?"
 _VERB = (r"(?:improve[sd]?|deteriorate[sd]?|decline[sd]?|worsen(?:s|ed)?|remain(?:s|ed)?|"
@@ -41,7 +40,7 @@ _SENT_END = re.compile(r"[.!?](?=[\"”’)\]]*(?:\s|\Z))")
 _BULLET = re.compile(r"^\s*(?:[•▪●◦·*-]|\d+\.)\s+")
 _BULLET_FIRST = frozenset("•▪●◦·*-0123456789")
 _CITATION = re.compile(r"\[(\d{1,3})\]")
-_SUMMARY_LEAD = re.compile(r"\s*([A-Z][A-Za-z ,]{2,60}?)[.:]\s")
+_SUMMARY_LEAD = re.compile(r"\s*([A-Z][A-Za-z ,]{2,60}+)[.:]\s")  # possessive: the name runs up to "." or ":"
 _SCORES_TAIL = re.compile(r"(?:19|20)\d\d")
 _OTHER_HEADINGS = re.compile(
     r"(?:executive summary|outlook(?: for (?:19|20)\d\d)?|introduction|author|notes|endnotes|"
@@ -52,7 +51,7 @@ _OTHER_FIRST_WORDS = ("executive", "outlook", "introduction", "author", "notes",
 
 @cache
 def _statement_patterns(m: Methodology) -> tuple[dict[tuple[str, ...], str], re.Pattern[str],
-                                                 dict[str, str], int]:
+                                                 dict[str, str]]:
     """(category names as word tuples → code, tail pattern, name → code). The tail
     ("deteriorates from 6.50 to 6.75", "remains at 6.75") is found first; the head ("rating
     for electoral process", "independent media rating") is read word by word just before it,
@@ -67,40 +66,48 @@ def _statement_patterns(m: Methodology) -> tuple[dict[tuple[str, ...], str], re.
     names["democracy score"] = "DS"
     words = {tuple(k.split()): code for k, code in names.items()}
     tail = re.compile(_TAIL.removeprefix(r"\s+"))  # searched in ASCII-lower-cased text
-    return words, tail, names, max(len(k) for k in words)
+    return words, tail, names
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-_HEAD_WORD = re.compile(r"[^\s,]+")
 _RATING_WORDS = ("rating", "ratings", "score", "scores")
 
 
-def _head(text: str, end: int, words: dict[tuple[str, ...], str],
-          longest: int) -> tuple[str, int] | None:
+@cache
+def _names_by_last_word(m: Methodology) -> dict[str, tuple[tuple[int, tuple[str, ...], str], ...]]:
+    """Category names as word tuples, by their last word, longest first: (words, tuple, code)."""
+    words = _statement_patterns(m)[0]
+    out: dict[str, list[tuple[int, tuple[str, ...], str]]] = {}
+    for key, code in words.items():
+        out.setdefault(key[-1], []).append((len(key), key, code))
+    return {w: tuple(sorted(v, key=lambda e: -e[0])) for w, v in out.items()}
+
+
+def _head(text: str, end: int, m: Methodology) -> tuple[str, int] | None:
     """(category, start offset) of the words just before a tail: "rating for|in <cat>",
-    "<cat> rating|score", or "Democracy Score" alone. ``longest``: most words in a name."""
-    toks = list(_HEAD_WORD.finditer(text, max(0, end - 160), end))[-10:]
-    low = [t.group().lower() for t in toks]
+    "<cat> rating|score", or "Democracy Score" alone."""
+    toks, start_of = last_tokens(text, max(0, end - 160), end, 10, comma=True)
+    if not toks:
+        return None
+    low = [t.lower() for t in toks]
+    ending = _names_by_last_word(m)
 
     def cat_ending_at(i: int) -> tuple[str, int] | None:  # category whose last word is low[i]
-        for n in range(min(longest, i + 1), 0, -1):
-            code = words.get(tuple(low[i - n + 1: i + 1]))
-            if code:
-                before = text[toks[i - n + 1].start() - 1: toks[i - n + 1].start()]
-                if before == "-":
+        for n, key, code in ending.get(low[i], ()):  # the longest name that fits wins
+            if n <= i + 1 and tuple(low[i - n + 1: i + 1]) == key:
+                first = start_of(i - n + 1)
+                if text[first - 1: first] == "-":
                     return None
                 return code, i - n + 1
         return None
 
-    if not low:
-        return None
     last = len(low) - 1
     if low[last] in _RATING_WORDS:
         hit = cat_ending_at(last - 1) if last >= 1 else None
         if hit:
-            return hit[0], toks[hit[1]].start()
+            return hit[0], start_of(hit[1])
     hit = cat_ending_at(last)
     if hit:
         code, first = hit
@@ -108,9 +115,9 @@ def _head(text: str, end: int, words: dict[tuple[str, ...], str],
         if j >= 0 and low[j] == "the":
             j -= 1
         if j >= 1 and low[j] in ("for", "in", "of") and low[j - 1] in ("rating", "ratings"):
-            return code, toks[j - 1].start()
+            return code, start_of(j - 1)
         if code == "DS":
-            return code, toks[first].start()
+            return code, start_of(first)
     return None
 
 
@@ -118,9 +125,8 @@ def _norm(text: str) -> str:
     return " ".join(text.replace(",", " ").split()).lower()
 
 
-class Paragraph(NamedTuple):
-    start: int
-    end: int  # just past the last character of its last line
+#: A paragraph's span: (start, end), the end just past the last character of its last line.
+Paragraph = tuple[int, int]
 
 
 @dataclass
@@ -143,18 +149,18 @@ def paragraphs(text: str, lines: list[str] | None = None) -> list[Paragraph]:
     for line in text.split("\n") if lines is None else lines:
         if not line or line.isspace():
             if start is not None:
-                out.append(Paragraph(start, offset - 1))
+                out.append((start, offset - 1))
                 start = None
         elif (line[0] in _BULLET_FIRST or (line[0].isspace() and line.lstrip()[0] in _BULLET_FIRST)
               ) and _BULLET.match(line):
             if start is not None:
-                out.append(Paragraph(start, offset - 1))
+                out.append((start, offset - 1))
             start = offset
         elif start is None:
             start = offset
         offset += len(line) + 1
     if start is not None:
-        out.append(Paragraph(start, len(text)))
+        out.append((start, len(text)))
     return out
 
 
@@ -193,11 +199,11 @@ def read_statements(doc: Doc, text: str, m: Methodology) -> list[Statement]:
 
 
 def _read_statements(doc: Doc, m: Methodology, paras: list[Paragraph]) -> list[Statement]:
-    words, tail, _, longest = _statement_patterns(m)
+    tail = _statement_patterns(m)[1]
     text = doc.text
     out: list[Statement] = []
     for t in _tails(_lowered(doc), tail):  # same offsets as ``text``
-        found = _head(text, t.start(), words, longest)
+        found = _head(text, t.start(), m)
         if found is None:
             continue
         cat, start = found
@@ -210,7 +216,7 @@ def _read_statements(doc: Doc, m: Methodology, paras: list[Paragraph]) -> list[S
         sentence = " ".join(_BULLET.sub("", text[s_start:s_end]).split())
         # Web bullets justify inside the same sentence ("... to 1.50 to reflect ..."),
         # essays in the sentences around it: the justification is all but the statement.
-        rest = text[para.start:start] + " " + text[t.end():para.end]
+        rest = text[para[0]:start] + " " + text[t.end():para[1]]
         rest = " ".join(_BULLET.sub("", rest).split())
         out.append(Statement(
             category=cat,
@@ -228,18 +234,19 @@ def _value(raw: str, code: str) -> Fraction | Decimal:
 def _containing(paras: list[Paragraph], pos: int, size: int) -> Paragraph:
     """The paragraph holding ``pos`` (paragraphs are sorted and do not overlap)."""
     i = bisect_right(paras, (pos, size + 1)) - 1
-    if i >= 0 and pos <= paras[i].end:
+    if i >= 0 and pos <= paras[i][1]:
         return paras[i]
-    return Paragraph(0, size)  # pragma: no cover - every offset is inside some paragraph
+    return 0, size  # pragma: no cover - every offset is inside some paragraph
 
 
 def _sentence(text: str, start: int, end: int, para: Paragraph) -> tuple[int, int]:
-    window_start = max(para.start, start - 2000)
+    para_start, para_end = para
+    window_start = max(para_start, start - 2000)
     s_start = window_start
     for b in _BOUNDARY.finditer(text, window_start, start):
         s_start = b.end()
-    e = _SENT_END.search(text, end, para.end + 1)
-    s_end = e.end() if e else para.end
+    e = _SENT_END.search(text, end, para_end + 1)
+    s_end = e.end() if e else para_end
     return s_start, s_end
 
 
@@ -374,7 +381,7 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
     text = doc.text if text is None else text
     view = doc.view(text)
     report = Report(file=doc.file, shape=shape)
-    prepared = tables.prepare(text)
+    prepared = tables.prepare(text, view.lower)
     groups = tables.find_groups(prepared, m, doc.line_at)
     edition = detect.find_edition(text, doc.line_at)
     header_last = tables.header_years(groups)

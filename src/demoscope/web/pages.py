@@ -139,7 +139,8 @@ async def country_page(request: Request, iso3: str, direction: DirectionQ = None
         raise NotFound(f"no ratings for {c.name} in the database")
     card = build_scorecard(read, m, c.iso3, None, direction or None)
     chart_dir = d or m.editions[series[-1]["edition"]].direction
-    chart = overview.country_series(read, m, c.iso3, chart_dir)
+    same = d is not None or all(m.editions[s["edition"]].direction is chart_dir for s in series)
+    chart = series if same else overview.country_series(read, m, c.iso3, chart_dir)
     used = [code for code in ALL_CODES if any(code in s["categories"] for s in series)]
     return render(request, "country.html", {
         "title": c.name, "country": c, "card": card, "series": series, "codes": used,
