@@ -58,6 +58,7 @@ def _reset_postgres(url: str) -> None:
 
     engine = get_engine(url)
     with engine.begin() as conn:
+        conn.execute(text("SET LOCAL lock_timeout = '30s'"))  # a leaked transaction fails, not hangs
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
 

@@ -42,10 +42,18 @@ def reader_for_url(url: str) -> Reader:
     """The fastest reader for a database URL: stdlib sqlite3 for SQLite files, else SQLAlchemy."""
     if url.startswith("sqlite:///") and ":memory:" not in url:
         return sqlite_reader(url.removeprefix("sqlite:///"))
+    from sqlalchemy import text
+
     from demoscope.store.db import get_engine
 
-    conn = get_engine(url).connect()
-    return session_reader(conn)
+    engine = get_engine(url)
+
+    def run(sql: str, params: dict[str, Any]) -> list[tuple]:
+        # a pooled connection per query: no transaction (and no lock) outlives the read
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql), params).all()]
+
+    return run
 
 
 def is_initialised(read: Reader) -> bool:

@@ -24,7 +24,7 @@ class Database:
         self._local = threading.local()
         self._sqlite_path = (url.removeprefix("sqlite:///")
                              if url.startswith("sqlite:///") and ":memory:" not in url else None)
-        self._engine = None
+        self._pooled: Reader | None = None
 
     def reader(self) -> Reader:
         if self._sqlite_path is not None:
@@ -34,17 +34,9 @@ class Database:
                     raise ConfigError(f"no database at {self.url}: run 'demoscope db init' first")
                 read = self._local.read = queries.sqlite_reader(self._sqlite_path)
             return read
+        if self._pooled is None:
+            self._pooled = queries.reader_for_url(self.url)  # a pooled connection per query
         return self._pooled
-
-    def _pooled(self, sql: str, params: dict) -> list[tuple]:
-        from sqlalchemy import text
-
-        if self._engine is None:
-            from demoscope.store.db import get_engine
-
-            self._engine = get_engine(self.url)
-        with self._engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql), params).all()]
 
     def version(self) -> str:
         """A token that changes whenever ratings change (part of page ETags)."""
