@@ -633,6 +633,8 @@ def serve(
     from demoscope.web.server import serve as run
 
     _engine()  # fail early, with the usual message, when the database is not initialised
+    print(f"demoscope: serving {_redact(_settings().database_url)} on http://{host}:{port} "
+          f"({workers} worker{'s' if workers != 1 else ''}; Ctrl+C stops)", file=sys.stderr)
     run(host=host, port=port, workers=workers, database_url=_settings().database_url)
 
 
