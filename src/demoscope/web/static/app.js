@@ -68,7 +68,7 @@
                       mode: "lines+markers", line: { width: 1.5 }, connectgaps: false });
       });
       Plotly.newPlot(el, traces, { margin: { t: 20, r: 10, l: 50, b: 40 }, yaxis: axis(d.range, d.reversed),
-        xaxis: { title: { text: "edition" }, dtick: 1 }, legend: { orientation: "h", y: -0.2 } },
+        xaxis: { title: { text: "edition" }, dtick: window.innerWidth < 600 ? 4 : 1 }, legend: { orientation: "h", y: -0.2 } },
         { responsive: true, displaylogo: false });
     }
     var cmp = document.getElementById("compare-chart");
@@ -76,7 +76,7 @@
       var c = JSON.parse(document.getElementById("compare-chart-data").textContent);
       var series = c.series.map(function (s) { return { x: s.x, y: s.y, name: s.name, mode: "lines+markers" }; });
       Plotly.newPlot(cmp, series, { margin: { t: 20, r: 10, l: 50, b: 40 }, yaxis: axis(c.range, c.reversed),
-        xaxis: { title: { text: "edition" }, dtick: 1 }, legend: { orientation: "h", y: -0.2 } },
+        xaxis: { title: { text: "edition" }, dtick: window.innerWidth < 600 ? 4 : 1 }, legend: { orientation: "h", y: -0.2 } },
         { responsive: true, displaylogo: false });
     }
   }
