@@ -25,12 +25,14 @@ def _num(value: Fraction | None) -> float | None:
     return None if value is None else float(fmt(value))
 
 
-def all_rows(read: Reader, m: Methodology) -> dict[int, dict[str, dict[str, Fraction]]]:
-    """``{year: {iso3: {category: value}}}`` on each edition's own scale (one query)."""
+def all_rows(read: Reader, m: Methodology, up_to: int = 9999) -> dict[int, dict[str, dict[str, Fraction]]]:
+    """``{year: {iso3: {category: value}}}`` of editions up to ``up_to``, on each edition's own
+    scale (one query)."""
     out: dict[int, dict[str, dict[str, Fraction]]] = defaultdict(lambda: defaultdict(dict))
     for year, iso3, cat, v in read(
             "SELECT e.year, r.country_iso3, r.category, r.value_x100 FROM ratings r "
-            "JOIN editions e ON e.id = r.edition_id WHERE e.methodology = :m", {"m": m.code}):
+            "JOIN editions e ON e.id = r.edition_id WHERE e.methodology = :m AND e.year <= :y",
+            {"m": m.code, "y": up_to}):
         out[year][iso3][cat] = Fraction(v, 100)
     return {y: dict(rows) for y, rows in out.items()}
 
@@ -105,7 +107,7 @@ def edition_overview(read: Reader, m: Methodology, year: int,
     previous edition with data, and regional averages (exact means, shown to 2 decimals)."""
     ed = m.edition(year)
     target = direction or ed.direction
-    rows_by_year = all_rows(read, m)
+    rows_by_year = all_rows(read, m, ed.year)  # earlier editions give the change arrows
     names = country_names(read)
     current = rows_by_year.get(ed.year, {})
     years = sorted(rows_by_year)
