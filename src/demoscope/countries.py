@@ -25,6 +25,7 @@ class Country:
     aliases: tuple[str, ...] = ()
     regions: tuple[tuple[int, int, str, str], ...] = ()
     names: tuple[tuple[int, str], ...] = ()  # (last edition, name printed until then)
+    iso2: str = ""
 
     def name_in(self, edition: int | None) -> str:
         """The name the given edition prints (``Macedonia`` until 2018, then ``North Macedonia``)."""
@@ -68,6 +69,7 @@ class CountryRegistry:
     def __init__(self, countries: list[Country]):
         self.countries = sorted(countries, key=lambda c: c.name)
         self.by_iso3 = {c.iso3: c for c in self.countries}
+        self.by_iso2 = {c.iso2: c for c in self.countries if c.iso2}
         self._lookup: dict[str, Country] = {}
         for c in self.countries:
             for key in (c.iso3, c.name, *c.aliases, *(n for _, n in c.names)):
@@ -83,8 +85,11 @@ class CountryRegistry:
         """The country for a code, name or alias, or ``None``."""
         if not text:
             return None
-        if text.upper() in self.by_iso3:
-            return self.by_iso3[text.upper()]
+        code = text.strip().upper()
+        if code in self.by_iso3:
+            return self.by_iso3[code]
+        if code in self.by_iso2:  # two-letter codes only as a whole input, never inside names
+            return self.by_iso2[code]
         return self._lookup.get(normalise(text))
 
     def resolve(self, text: str) -> Country:
@@ -112,6 +117,7 @@ def parse_countries(data: dict) -> list[Country]:
             iso3=c["iso3"].upper(), name=c["name"], aliases=tuple(c.get("aliases", ())),
             regions=tuple((int(a), int(b), r, s) for a, b, r, s in c.get("regions", ())),
             names=tuple((int(y), n) for y, n in c.get("names", ())),
+            iso2=c.get("iso2", "").upper(),
         ))
     return out
 

@@ -22,7 +22,7 @@ from demoscope.errors import DataError, DemoscopeError
 from demoscope.methodology import Methodology, frac, nit
 
 DATASET_FILE = "nit_ratings.csv"
-DATASET_VERSION = "2026.11.0"
+DATASET_VERSION = "2026.11.1"
 REQUIRED_COLUMNS = ("country", "iso3", "year", "category", "value", "source_edition", "source_url")
 
 
