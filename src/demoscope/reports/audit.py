@@ -17,6 +17,7 @@ Every check says where (line) and why. What it checks, and the rule behind it:
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -27,7 +28,7 @@ from demoscope.errors import InvalidRating
 from demoscope.methodology import Direction, Edition, Methodology, fmt
 from demoscope.reports.detect import regime_key
 from demoscope.reports.model import Finding, Report, Statement
-from demoscope.scoring import band_by_score, change_verb, democracy_score, percentage
+from demoscope.scoring import band_by_score, change_verb, democracy_score, percentage, round_half_up
 
 #: ``(iso3, edition_year) -> {category: rating}`` on the edition's own scale, or None.
 DbLookup = Callable[[str, int], Mapping[str, Fraction] | None]
@@ -160,6 +161,40 @@ def _direction(m: Methodology, scale: str) -> Direction:
     return m.scale.parse_direction(scale)
 
 
+def _row_score(m: Methodology, ed: Edition, own: dict[str, Fraction],
+               direction: Direction) -> tuple[Fraction, Decimal]:
+    """``(score.mean, score.printed)`` of ``scoring.democracy_score(m, ed, own, direction)``
+    for a complete row, the weighted mean summed in integers: Σ wᵢ·nᵢ·(D/dᵢ) / (D·Σ wᵢ) with D
+    the common denominator, one Fraction made instead of one per addition and product (a PDF
+    table has a row per year). Same value, same rounding (``scoring.round_half_up``) and the
+    same mirroring onto the other scale; rows this does not cover (weights that are not whole
+    numbers, an empty row) go to ``democracy_score`` itself. ``test_speed_paths`` holds the two
+    to each other."""
+    weights = _int_weights(m, ed.year)
+    if weights is None or not own:
+        score = democracy_score(m, ed, own, direction)
+        return score.mean, score.printed
+    common = math.lcm(*(v.denominator for v in own.values()))
+    total = sum(weights[c] * v.numerator * (common // v.denominator) for c, v in own.items())
+    exact = Fraction(total, common * sum(weights[c] for c in own))
+    decimals = m.score.decimals
+    printed = round_half_up(exact, decimals)  # once, on the published scale
+    if direction is not ed.direction:
+        exact = m.scale.convert(exact)
+        printed = round_half_up(m.scale.min + m.scale.max - Fraction(printed), decimals)
+    return exact, printed
+
+
+@cache
+def _int_weights(m: Methodology, year: int) -> dict[str, int] | None:
+    """The weight ``scoring.mean`` gives each category of the edition, when all are whole."""
+    weights = {c: m.categories[c].weight if c in m.categories else Fraction(1)
+               for c in m.editions[year].categories}
+    if any(Fraction(w).denominator != 1 for w in weights.values()):
+        return None
+    return {c: int(w) for c, w in weights.items()}
+
+
 def _scores(report: Report, m: Methodology, direction: Direction, out: list[Finding]) -> None:
     unchecked: list[int] = []
     for year, row in sorted(report.tables.items()):
@@ -172,17 +207,17 @@ def _scores(report: Report, m: Methodology, direction: Direction, out: list[Find
             unchecked.append(year)
             continue
         own = {c: m.to_direction(_fr(v), direction, ed.direction) for c, v in ratings.items()}
-        score = democracy_score(m, ed, own, direction)
+        mean, computed = _row_score(m, ed, own, direction)
         line = report.cell_lines.get((year, "DS"))
-        if score.printed != printed:
+        if computed != printed:
             out.append(Finding(
                 "error", "ds_mismatch",
                 f"Democracy Score {year} is printed {printed} but the mean of the printed "
-                f"ratings is {score.mean.numerator}/{score.mean.denominator} = {score.printed}",
+                f"ratings is {mean.numerator}/{mean.denominator} = {computed}",
                 line))
         dp = row.get("DP")
         if isinstance(dp, Decimal):
-            want = percentage(m, score.mean, direction)
+            want = percentage(m, mean, direction)
             if want != dp:
                 out.append(Finding(
                     "error", "dp_mismatch",

@@ -34,31 +34,41 @@ _PDF_LITERALS = ("ratings and averaged scores", "nit ratings", "nit edition", "n
                  "10-year ratings", "capital:", "gni/capita", "regime classification",
                  "nations in transit score")
 _YEAR_ROW = r"\d\d(?:[ \t|]+(?:19|20)\d\d){3,}"  # after "19" or "20": a header of 4+ years
-_PDF = [re.compile(r"\(\s*1\s*=\s*best"), re.compile("19" + _YEAR_ROW), re.compile("20" + _YEAR_ROW)]
+# (literal a match opens with, pattern)
+_PDF = [("(", re.compile(r"\(\s*1\s*=\s*best")), ("19", re.compile("19" + _YEAR_ROW)),
+        ("20", re.compile("20" + _YEAR_ROW))]
 _FURNITURE = re.compile(r"(?:^|\n)[ \t]*\d{1,4}[ \t]+$")
 
 
 def _furniture_at(low: str, before: int | None = None) -> int | None:
     """Offset of the first running head with a page number ("496 Nations in Transit 2008");
     with ``before``, only one that starts before that offset."""
-    end = len(low) if before is None else before
-    at = low.find("nations in transit", 0, end + 17)
+    stop = (len(low) if before is None else before) + len(_RUNNING_HEAD) - 1
+    at = low.find(_RUNNING_HEAD, 0, stop)
     while at >= 0:
         if _FURNITURE.search(low, max(0, at - 12), at):
             return at
-        at = low.find("nations in transit", at + 1, end + 17)
+        at = low.find(_RUNNING_HEAD, at + 1, stop)
     return None
+
+
+_RUNNING_HEAD = "nations in transit"
 
 
 _SCORE_BLOCK_TAIL = (r"\d\d\s+scores\s*\n(?:[^\n]*\n){0,4}?[^\n]*"
                      r"democracy score[^\n]*\d[.,]\d")  # after "19" or "20"
-_SCORE_BLOCK = [re.compile("19" + _SCORE_BLOCK_TAIL), re.compile("20" + _SCORE_BLOCK_TAIL)]
+_SCORE_BLOCK = [("19", re.compile("19" + _SCORE_BLOCK_TAIL)),
+                ("20", re.compile("20" + _SCORE_BLOCK_TAIL))]
 _STATEMENT_HINT = re.compile(
     r"rating\s+(?:for|in)\s|rating\s+(?:remains|improve|deteriorat|declin|worsen)")
-_LOW = re.compile(r"with 1 representing the highest|1\s*=\s*(?:best|most democratic)|"
-                  r"scale of 1 to 7,?\s*with 1\b")
-_HIGH = re.compile(r"with 7 representing the highest|7\s*=\s*(?:best|most democratic)|"
-                   r"scale of 1 to 7,?\s*with 7\b")
+# Scale legends, one pattern per wording so each opens with a literal (found, not tested
+# at every character): "with 1 representing the highest", "1 = best", "scale of 1 to 7, with 1".
+_LOW = tuple(re.compile(p) for p in (r"with 1 representing the highest",
+                                     r"1\s*=\s*(?:best|most democratic)",
+                                     r"scale of 1 to 7,?\s*with 1\b"))
+_HIGH = tuple(re.compile(p) for p in (r"with 7 representing the highest",
+                                      r"7\s*=\s*(?:best|most democratic)",
+                                      r"scale of 1 to 7,?\s*with 7\b"))
 
 _TITLE_PATTERNS = [
     # "Nations in Transit 2017 - Belarus"
@@ -97,7 +107,7 @@ def detect_shape(text: str, low: str | None = None) -> str | None:
     The printed edition opens with its front matter (header, ratings table or score block)
     before the executive summary; a plain-text report opens with the summary and may close
     with a "YEAR Scores" block, so *where* the table sits decides between the two.
-    ``low``: ``text.lower()`` when the caller has it."""
+    ``low``: the text lower-cased (``text.lower()`` or ``Doc.lower``) when the caller has it."""
     low = text.lower() if low is None else low
     if any(needle in low and p.search(low) for needle, p in _WEB):
         return "webpage"
@@ -118,12 +128,27 @@ def _front_matter(low: str, before: int | None) -> bool:
     end = len(low) if before is None else before
     if any(low.find(x, 0, end + len(x) - 1) >= 0 for x in _PDF_LITERALS):
         return True
-    if any((mm := p.search(low)) and mm.start() < end for p in _PDF):
+    if any(_starts_before(low, literal, p, before) for literal, p in _PDF):
         return True
     if _furniture_at(low, before) is not None:
         return True
-    return "scores" in low and any((mm := p.search(low)) and mm.start() < end
-                                   for p in _SCORE_BLOCK)
+    return "scores" in low and any(_starts_before(low, literal, p, before)
+                                   for literal, p in _SCORE_BLOCK)
+
+
+def _starts_before(low: str, literal: str, pattern: re.Pattern[str], before: int | None) -> bool:
+    """Whether ``pattern`` (which opens with ``literal``) matches anywhere, or with ``before``
+    at an offset before it: only where the literal occurs there is a match tried, so the text
+    after the executive summary is not scanned at all."""
+    if before is None:
+        return pattern.search(low) is not None
+    stop = before + len(literal) - 1
+    at = low.find(literal, 0, stop)
+    while at >= 0:
+        if pattern.match(low, at):
+            return True
+        at = low.find(literal, at + 1, stop)
+    return False
 
 
 def find_edition(text: str, line_at) -> Found | None:
@@ -131,6 +156,8 @@ def find_edition(text: str, line_at) -> Found | None:
     best: tuple[int, int, int] | None = None  # (pattern rank, offset, year)
     for rank, (needle, pattern) in enumerate(zip(_EDITION_NEEDLES, _EDITION_PATTERNS,
                                                  strict=True)):
+        if best is not None and best[1] == 0:
+            break  # nothing starts before the text does
         at = text.find(needle)
         if at < 0:
             continue
@@ -190,11 +217,12 @@ def _first_score_block(text: str, at: int) -> re.Match[str] | None:
 def find_scale(text: str, edition: int | None, m: Methodology,
                lowered: str | None = None) -> tuple[Direction, str]:
     """The printed scale legend decides; else the Democracy Percentage (a 2020+ site feature);
-    else the edition's own direction from the methodology. ``lowered``: ``text.lower()``."""
+    else the edition's own direction from the methodology. ``lowered``: the text lower-cased
+    (``text.lower()`` or ``Doc.lower``) when the caller has it."""
     lowered = text.lower() if lowered is None else lowered
     legend = "represent" in lowered or "=" in lowered or "scale of" in lowered
-    low = _LOW.search(lowered) if legend else None
-    high = _HIGH.search(lowered) if legend else None
+    low = legend and any(p.search(lowered) for p in _LOW)
+    high = legend and any(p.search(lowered) for p in _HIGH)
     if low and not high:
         return Direction.LOW_BEST, "legend"
     if high and not low:
@@ -394,7 +422,8 @@ def find_regime(text: str, m: Methodology, line_at, lines: list[str] | None = No
                 lowered: str | None = None) -> tuple[str | None, int | None]:
     """The printed regime type: after "Regime Classification:" or, on web pages, the line that
     is a band name. Returned as printed, spaces around hyphens tidied ("Semi - Consolidated").
-    ``lines``, ``lowered``: ``text.split("\\n")`` and ``text.lower()`` when the caller has them."""
+    ``lines``, ``lowered``: ``text.split("\\n")`` and the text lower-cased (``text.lower()`` or
+    ``Doc.lower``) when the caller has them."""
     rm = _REGIME_LINE.search(text)
     if rm:
         return tidy_regime(rm.group(1)), line_at(rm.start(1))

@@ -95,35 +95,43 @@ def _unglue(m: re.Match[str]) -> str:
 DIGIT_LEAD_BYTES = b"\xd9\xdb\xdf\xe0\xe1\xea\xef\xf0"
 
 
-def _byte_classes(digits: bytes, letters: bytes = b"") -> bytes:
-    """A ``bytes.translate`` table: ``digits`` → "0", ``letters`` → "a", the rest → " "."""
+def _byte_classes() -> bytes:
+    """A ``bytes.translate`` table for UTF-8 text: ASCII letters, "*", ":" and ")" → "a";
+    ASCII digits and the lead bytes of other digits → "0"; "." → "."; continuation bytes →
+    "c"; every other byte → " "."""
     table = bytearray(b" " * 256)
-    for b in digits:
-        table[b] = ord("0")
-    for b in letters:
+    for b in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz*:)":
         table[b] = ord("a")
+    for b in b"0123456789" + DIGIT_LEAD_BYTES:
+        table[b] = ord("0")
+    table[ord(".")] = ord(".")
+    for b in range(0x80, 0xC0):
+        table[b] = ord("c")
     return bytes(table)
 
 
-_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-# For "a letter, "*", ":" or ")" right before a digit": any digit begins with one of these bytes.
-_LETTER_DIGIT_BYTES = _byte_classes(b"0123456789" + DIGIT_LEAD_BYTES, _ASCII_LETTERS + b"*:)")
-# For "8 or more digits and dots in a row": every byte of such a run is one of these.
-_DIGIT_RUN_BYTES = _byte_classes(b"0123456789." + DIGIT_LEAD_BYTES + bytes(range(0x80, 0xC0)))
+_BYTE_CLASSES = _byte_classes()
+# In the byte classes, a place ``_LETTER_DIGIT`` may match (a digit right after a letter, "*",
+# ":" or ")") and one ``_DIGIT_RUN`` may (a digit, then 7 bytes of digits or dots). Both open
+# on the digit, which the regex engine finds fast: digits are few.
+_GLUED_BYTES = re.compile(rb"0(?<=a0)")
+_RUN_BYTES = re.compile(rb"0[0.c]{7}")
 
 
 def prepare(text: str, lowered: str | None = None) -> str:
     """Undo the gluing and legends of extracted tables (line breaks untouched).
-    ``lowered``: ``text.lower()`` when the caller has it."""
-    changed = False
+    ``lowered``: the text lower-cased (:attr:`Doc.lower <demoscope.reports.source.Doc.lower>`)
+    when the caller has it."""
+    size = len(text)
     if "=" in text:
         text = _LEGEND.sub(_blank, text)
-        changed = True
     if "/" in text:
         text = _OUT_OF.sub(_out_of, text)
-        text = _NA.sub(_na, text)
-        changed = True
-    if lowered is None or changed:
+        if _has_na(text):
+            text = _NA.sub(_na, text)
+    if lowered is None or len(text) != size:
+        # (blanking legends and "/ 7" keeps every offset and cannot make or unmake a
+        # "democracy score" with its single space: an earlier lowered copy still serves)
         lowered = text.lower()
     for needle, pattern in (("democracy score", _DS_MAX), ("democracy percentage", _DP_MAX)):
         at = lowered.find(needle)
@@ -132,16 +140,66 @@ def prepare(text: str, lowered: str | None = None) -> str:
             if hit:
                 text = text[: hit.start(2)] + " " * len(hit.group(2)) + text[hit.end(2):]
             at = lowered.find(needle, at + 1)
-    # The last two steps scan for digits, character by character; most texts have nothing for
-    # them to do. A byte-class copy of the text (bytes.translate is a table lookup per byte)
-    # tells, with no false "no", whether either can match; the first only inserts spaces
-    # before digits, so it makes no digit run the second would not have found before it.
-    classes = text.encode("utf-8", "surrogatepass")
-    if b"a0" in classes.translate(_LETTER_DIGIT_BYTES):
-        text = _LETTER_DIGIT.sub(lambda m: " " + m.group(), text)
-    if b"00000000" in classes.translate(_DIGIT_RUN_BYTES):
-        text = _DIGIT_RUN.sub(_unglue, text)
-    return text
+    return _unglue_digits(text)
+
+
+def _has_na(text: str) -> bool:
+    """Whether ``_NA`` ("n/a" in any case) occurs: tried at each "/" only."""
+    at = text.find("/", 1)
+    while at >= 0:
+        if text[at - 1] in "nN" and text[at + 1: at + 2] in ("a", "A"):
+            return True
+        at = text.find("/", at + 1)
+    return False
+
+
+def _unglue_digits(text: str) -> str:
+    """``_LETTER_DIGIT`` then ``_DIGIT_RUN`` substituted in ``text``.
+
+    Both scan for digits character by character, and most texts have nothing or next to
+    nothing for them. The text's UTF-8 bytes mapped to byte classes (``bytes.translate``, a
+    table lookup per byte) show, with no false "no", which lines can hold a match; neither
+    pattern reaches across a line, so only those lines are substituted (all of the text when
+    there are many). The first only inserts spaces before digits: it makes no digit run the
+    second would not have found on the same line before it."""
+    raw = text.encode("utf-8", "surrogatepass")
+    classes = raw.translate(_BYTE_CLASSES)
+    glued = _lines_with(raw, classes, _GLUED_BYTES)
+    runs = _lines_with(raw, classes, _RUN_BYTES)
+    if not glued and not runs:
+        return text
+    if len(glued) + len(runs) > 32:
+        if glued:
+            text = _LETTER_DIGIT.sub(_space_before, text)
+        return _DIGIT_RUN.sub(_unglue, text) if runs else text
+    lines = text.split("\n")
+    for i in glued:
+        lines[i] = _LETTER_DIGIT.sub(_space_before, lines[i])
+    for i in runs:
+        lines[i] = _DIGIT_RUN.sub(_unglue, lines[i])
+    return "\n".join(lines)
+
+
+def _lines_with(raw: bytes, classes: bytes, pattern: re.Pattern[bytes]) -> list[int]:
+    """Indices of the lines of ``raw`` where ``pattern`` matches ``classes`` (its byte-class
+    copy, offset for offset), each once; at most 33 (enough to tell "many")."""
+    out: list[int] = []
+    line = 0
+    counted = 0  # lines are counted up to here
+    hit = pattern.search(classes)
+    while hit and len(out) <= 32:
+        at = hit.start()
+        line += raw.count(b"\n", counted, at)
+        out.append(line)
+        counted = raw.find(b"\n", at)  # on to the next line
+        if counted < 0:
+            break
+        hit = pattern.search(classes, counted)
+    return out
+
+
+def _space_before(m: re.Match[str]) -> str:
+    return " " + m.group()
 
 
 @dataclass
@@ -189,15 +247,42 @@ def label_lexicon(m: Methodology) -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 @cache
-def _first_words(m: Methodology) -> re.Pattern[str]:
-    """Where a label can start: its first word. Scanning for these literals first and trying
-    the full label pattern only there keeps long reports fast."""
+def _first_words(m: Methodology) -> tuple[re.Pattern[str], ...]:
+    """Where a label can start: its first word, capitalised or upper-case (rows start
+    upper-case, so lower-case prose is skipped). One pattern per first letter, longest word
+    first, e.g. "C(?:ONSTITUTIONAL|onstitutional|ORRUPTION|...)": a pattern that opens with
+    one letter is found at memchr speed, where one alternation over all the words tests every
+    character of a long report. Scanning for these and trying the full label pattern only there
+    keeps long reports fast."""
     pattern, _ = label_lexicon(m)
     words = set(re.findall(r"\(\?P<L\d+>([A-Za-z]+)", pattern.pattern))
-    # labels print capitalised (rows must start upper-case), so lower-case prose is skipped
     alts = sorted({w.capitalize() for w in words} | {w.upper() for w in words},
                   key=len, reverse=True)
-    return re.compile("|".join(alts))
+    by_letter: dict[str, list[str]] = {}
+    for a in alts:
+        by_letter.setdefault(a[0], []).append(re.escape(a[1:]))
+    return tuple(re.compile(re.escape(first) + "(?:" + "|".join(rest) + ")")
+                 for first, rest in sorted(by_letter.items()))
+
+
+def _label_starts(text: str, m: Methodology) -> list[int]:
+    """Where ``finditer`` of the alternation of every first word would match, in order: all
+    matches of each letter's pattern (overlapping ones too), then left to right, each that
+    starts before the previous one ends dropped, as finditer would."""
+    found: list[tuple[int, int]] = []
+    for p in _first_words(m):
+        hit = p.search(text)
+        while hit:
+            found.append(hit.span())
+            hit = p.search(text, hit.start() + 1)
+    found.sort()
+    out: list[int] = []
+    end = 0
+    for start, stop in found:
+        if start >= end:
+            out.append(start)
+            end = stop
+    return out
 
 
 def _key(name: str) -> str:
@@ -209,47 +294,47 @@ def find_groups(text: str, m: Methodology, line_at) -> list[Group]:
     pattern, codes = label_lexicon(m)
     rows: list[Row] = []
     pos_after = 0
-    for cand in _first_words(m).finditer(text):
-        if cand.start() < pos_after:
+    for at in _label_starts(text, m):
+        if at < pos_after:
             continue
-        match = pattern.match(text, cand.start())
+        match = pattern.match(text, at)
         if match is None:
             continue
-        pos_after = match.end()
+        pos_after = end = match.end()
         label = match.group()
         if not label[0].isupper():
             continue
         code = codes[match.lastgroup or ""]
-        pre = [None if v.lower() == "n/a" else v for v in _PRE_VALUE.findall(label)]
+        found = _PRE_VALUE.findall(label)  # values printed between the label's words
+        pre = [None if v.lower() == "n/a" else v for v in found] if found else found
         cell = _CELL_DP if code == "DP" else _CELL
         post: list[str | None] = []
-        pos, fragment = match.end(), False
-        while True:
-            c = cell.match(text, pos)
-            if c is None:
-                break
+        pos, fragment = end, False
+        while c := cell.match(text, pos):
             pos = c.end()
-            if c.group("frag"):
+            v, frag = c.group("v", "frag")
+            if frag:
                 fragment = True
                 break
-            post.append(c.group("v") if c.group("v") else None)
+            post.append(v or None)
         if not pre and not post and not fragment:
             continue
         values = post + pre if pre and post else (pre or post)
-        rows.append(Row(code, " ".join(_PRE_VALUE.sub(" ", label).split()), match.start(), pos,
-                        line_at(match.start()), values, fragment))
+        name = " ".join((_PRE_VALUE.sub(" ", label) if found else label).split())
+        rows.append(Row(code, name, at, pos, line_at(at), values, fragment))
     groups: list[Group] = []
     current: Group | None = None
+    codes_in: set[str] = set()
     last_end = -1
     for row in rows:
-        joined = (current is not None and _GAP.fullmatch(text, last_end, row.start) is not None
-                  and all(r.code != row.code for r in current.rows))
-        if not joined:
+        if current is None or row.code in codes_in or \
+                _GAP.fullmatch(text, last_end, row.start) is None:
             current = Group()
             groups.append(current)
+            codes_in = set()
             _attach_header(current, text, row.start, line_at)
-        assert current is not None
         current.rows.append(row)
+        codes_in.add(row.code)
         last_end = row.end
     return [g for g in groups if _plausible(g, text)]
 

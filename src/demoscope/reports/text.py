@@ -40,7 +40,9 @@ _SENT_END = re.compile(r"[.!?](?=[\"”’)\]]*(?:\s|\Z))")
 _BULLET = re.compile(r"^\s*(?:[•▪●◦·*-]|\d+\.)\s+")
 _BULLET_FIRST = frozenset("•▪●◦·*-0123456789")
 _CITATION = re.compile(r"\[(\d{1,3})\]")
-_SUMMARY_LEAD = re.compile(r"\s*([A-Z][A-Za-z ,]{2,60}+)[.:]\s")  # possessive: the name runs up to "." or ":"
+# A summary paragraph's lead ("Electoral Process. ..."): the name runs up to the first "." or
+# ":", so a possessive repeat is the same as a lazy one, and fails at once in prose.
+_SUMMARY_LEAD = re.compile(r"\s*([A-Z][A-Za-z ,]{2,60}+)[.:]\s")
 _SCORES_TAIL = re.compile(r"(?:19|20)\d\d")
 _OTHER_HEADINGS = re.compile(
     r"(?:executive summary|outlook(?: for (?:19|20)\d\d)?|introduction|author|notes|endnotes|"
@@ -77,7 +79,8 @@ _RATING_WORDS = ("rating", "ratings", "score", "scores")
 
 @cache
 def _names_by_last_word(m: Methodology) -> dict[str, tuple[tuple[int, tuple[str, ...], str], ...]]:
-    """Category names as word tuples, by their last word, longest first: (words, tuple, code)."""
+    """Category names as word tuples, by their last word, longest first:
+    ``{last word: ((word count, words, code), ...)}``."""
     words = _statement_patterns(m)[0]
     out: dict[str, list[tuple[int, tuple[str, ...], str]]] = {}
     for key, code in words.items():
@@ -151,8 +154,8 @@ def paragraphs(text: str, lines: list[str] | None = None) -> list[Paragraph]:
             if start is not None:
                 out.append((start, offset - 1))
                 start = None
-        elif (line[0] in _BULLET_FIRST or (line[0].isspace() and line.lstrip()[0] in _BULLET_FIRST)
-              ) and _BULLET.match(line):
+        elif (line[0] if not line[0].isspace() else line.lstrip()[0]) in _BULLET_FIRST \
+                and _BULLET.match(line):
             if start is not None:
                 out.append((start, offset - 1))
             start = offset
@@ -184,9 +187,9 @@ def _tails(low: str, tail: re.Pattern[str]):
 
 
 def _lowered(doc: Doc) -> str:
-    """The text with A–Z lower-cased and every offset kept. ``str.lower`` (computed once per
-    Doc) gives that unless the text holds one of the two characters whose lower case is
-    longer ("İ") or ASCII ("K", Kelvin sign); for those, only ASCII letters are lowered."""
+    """The text with A–Z lower-cased and every offset kept: :attr:`Doc.lower`, shared with the
+    other readers, unless the text holds one of the two characters ``str.lower`` (which
+    Doc.lower then is) turns longer ("İ") or into ASCII ("K", Kelvin sign)."""
     text = doc.text
     if "\u0130" in text or "\u212a" in text:
         return text.translate(_ASCII_LOWER)
@@ -301,8 +304,9 @@ def read_body(doc: Doc, text: str, m: Methodology) -> Body:
                 continue  # the "[n]" that opens a footnote listing, not a citation
         cited.setdefault(int(mm.group(1)), []).append(doc.line_at(at))
     headings: list[tuple[int, str, str | None]] = []  # (line index, heading, code)
-    for i, line in enumerate(lines):
-        if len(line) > 64 or not line or line.isspace() or line.lstrip()[0] == "[":
+    for i in [i for i, n in enumerate(map(len, lines)) if 0 < n <= 64]:  # short lines only
+        line = lines[i]
+        if line.isspace() or line.lstrip()[0] == "[":
             continue
         is_heading, code = _heading_code(line, m)
         if not is_heading:
