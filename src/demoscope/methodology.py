@@ -276,6 +276,41 @@ def _plain(v: Fraction) -> str:
     return str(float(v)) if v.denominator != 1 else str(v.numerator)
 
 
+def year_ranges(years: Iterable[int]) -> str:
+    """Years as compact ranges, as messages print them: ``1997–1999, 2001–2018``."""
+    return _ranges(years)
+
+
+@dataclass(frozen=True)
+class Era:
+    """A run of consecutive editions that share categories, their names, direction and note:
+    how the methodology page and the docs tell the history (GOV split in 2005, the 2020
+    inversion) without a year in the code."""
+
+    first: Edition
+    last: Edition
+    editions: tuple[int, ...]
+
+    @property
+    def label(self) -> str:
+        return self.first.label if self.first is self.last else f"{self.first.label} to {self.last.label}"
+
+
+def eras(m: Methodology) -> list[Era]:
+    """The methodology's editions grouped into eras (consecutive editions with the same
+    categories, category names, direction and note)."""
+    out: list[Era] = []
+    for ed in m.editions.values():
+        key = (ed.categories, dict(ed.names), ed.direction, ed.note)
+        if out:
+            last = out[-1].last
+            if (last.categories, dict(last.names), last.direction, last.note) == key:
+                out[-1] = Era(out[-1].first, ed, (*out[-1].editions, ed.year))
+                continue
+        out.append(Era(ed, ed, (ed.year,)))
+    return out
+
+
 def _ranges(years: Iterable[int]) -> str:
     ys = sorted(years)
     out: list[str] = []

@@ -34,6 +34,29 @@ def previous_with_data(years: list[int], m: Methodology, year: int) -> Edition |
     return m.edition(max(earlier)) if earlier else None
 
 
+def rating_changes(m: Methodology, name: str, ed: Edition, values: dict[str, Fraction],
+                   prev: Edition, before: dict[str, Fraction], target: Direction
+                   ) -> list[dict[str, Any]]:
+    """Each category rated in both editions, old → new on ``target``, with the verb and the
+    closing sentence in the reports' wording (``name`` as the edition prints the country).
+
+    One function for the scorecard, the API's ``/changes`` and the pages, so the wording can
+    never differ between them.
+    """
+    out = []
+    for cat in ed.categories:
+        if cat not in values or cat not in before:
+            continue
+        new = m.to_direction(values[cat], ed.direction, target)
+        old = m.to_direction(before[cat], prev.direction, target)
+        verb = change_verb(m, target, old, new)
+        out.append({
+            "category": cat, "from": _num(old), "to": _num(new), "verb": verb,
+            "sentence": change_sentence(name, m.category_name(cat, ed), old, new, verb),
+        })
+    return out
+
+
 def build_scorecard(read: Reader, m: Methodology, iso3: str, year: int | None = None,
                     direction: Direction | str | None = None) -> dict[str, Any]:
     """The scorecard dictionary (see module docstring). ``year`` defaults to the latest edition
@@ -61,20 +84,9 @@ def build_scorecard(read: Reader, m: Methodology, iso3: str, year: int | None = 
     published = queries.published(read, m.code, iso3, ed.year)
     reg = registry().find(iso3)
     name = reg.name_in(ed.year) if reg else cname
-    changes = []
     prev = previous_with_data(years, m, ed.year)
-    if prev is not None:
-        before = queries.row(read, m.code, iso3, prev.year)
-        for cat, new in ordered.items():
-            if cat not in before:
-                continue
-            old = m.to_direction(before[cat], prev.direction, target)
-            verb = change_verb(m, target, old, new)
-            cat_name = m.category_name(cat, ed)
-            changes.append({
-                "category": cat, "from": _num(old), "to": _num(new), "verb": verb,
-                "sentence": change_sentence(name, cat_name, old, new, verb),
-            })
+    changes = (rating_changes(m, name, ed, values, prev, queries.row(read, m.code, iso3, prev.year),
+                              target) if prev is not None else [])
     pub_ds = published.get(m.score.code)
     out: dict[str, Any] = {
         "country": cname,

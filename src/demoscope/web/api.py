@@ -14,18 +14,28 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from demoscope import overview
+from demoscope.config import get_settings
 from demoscope.countries import registry
 from demoscope.errors import InvalidRating
-from demoscope.methodology import Direction, Methodology, fmt
+from demoscope.methodology import Direction, Methodology, fmt, load_methodology
 from demoscope.scorecard import build_scorecard
 from demoscope.store import queries
 from demoscope.web.app import json_response
 
 router = APIRouter(tags=["ratings"])
 
-DirectionQ = Annotated[Literal["1_best", "7_best"] | None, Query(
-    description="Scale of the values: `1_best` (editions to 2019) or `7_best` (2020 on). "
-    "Default: each edition's own published scale.")]
+#: The methodology the API documents (its categories and scale labels become enums in the
+#: spec): the configured one, read once when the API module is imported.
+_M = load_methodology(get_settings().methodology)
+DIRECTIONS = tuple(_M.direction_label(d) for d in Direction)
+DirectionLabel = Literal[DIRECTIONS]  # type: ignore[valid-type]
+Category = Literal[tuple(_M.categories)]  # type: ignore[valid-type]
+CATEGORIES: tuple[str, ...] = tuple(_M.categories)
+
+DirectionQ = Annotated[DirectionLabel | None, Query(
+    description=f"Scale of the values: `{DIRECTIONS[0]}` ({_M.scale.min} = most democratic) or "
+    f"`{DIRECTIONS[1]}` ({_M.scale.max} = most democratic). Default: each edition's own "
+    "published scale.")]
 CountryP = Annotated[str, Path(description="ISO 3166-1 alpha-3 code (name or alias also accepted).",
                                examples=["KAZ"])]
 YearP = Annotated[int, Path(description="Edition year.", examples=[2008])]
@@ -33,10 +43,17 @@ FromQ = Annotated[int | None, Query(alias="from", ge=1900, le=2200,
                                     description="First edition (inclusive).")]
 ToQ = Annotated[int | None, Query(ge=1900, le=2200, description="Last edition (inclusive); "
                                   "a range with from > to selects nothing.")]
-Category = Literal["EP", "CS", "IM", "GOV", "NDG", "LDG", "JFI", "CO"]
 
 
 # -- response schemas (documentation and schemathesis checks) -------------------------------
+
+class Change(BaseModel):
+    category: str
+    from_: float = Field(alias="from")
+    to: float
+    verb: Literal["improves", "deteriorates", "remains"]
+    sentence: str
+
 
 class Scorecard(BaseModel):
     """Exactly the object ``demoscope show --json`` prints."""
@@ -44,12 +61,12 @@ class Scorecard(BaseModel):
     country: str
     iso3: str
     edition: int
-    direction: Literal["1_best", "7_best"]
+    direction: DirectionLabel
     ratings: dict[str, float]
     democracy_score: float | None
     democracy_percentage: float | None
     regime: str | None
-    changes: list[dict[str, Any]]
+    changes: list[Change]
     complete: bool
     missing: list[str]
     previous_edition: int | None
@@ -57,7 +74,7 @@ class Scorecard(BaseModel):
     quirk: str | None
     regime_rule: str | None
     regime_rules_agree: bool | None
-    edition_direction: Literal["1_best", "7_best"]
+    edition_direction: DirectionLabel
     methodology: str
 
 
@@ -70,10 +87,64 @@ class CountryOut(BaseModel):
     editions: list[int]
 
 
+class SeriesEntry(BaseModel):
+    edition: int
+    label: str
+    direction: DirectionLabel
+    categories: list[str]
+    ratings: dict[str, float | None]
+    democracy_score: float | None
+    democracy_percentage: float | None
+    regime: str | None
+    colour: str | None
+
+
+class CountrySeries(BaseModel):
+    iso3: str
+    country: str
+    region: str
+    subregion: str
+    editions: list[SeriesEntry]
+
+
+class OverviewRowOut(BaseModel):
+    country: str
+    iso3: str
+    region: str
+    ratings: dict[str, float | None]
+    changes: dict[str, Literal["improves", "deteriorates", "remains"]]
+    democracy_score: float | None
+    democracy_percentage: float | None
+    regime: str | None
+    regime_code: str | None
+    colour: str | None
+    democracy_score_change: Literal["improves", "deteriorates", "remains"] | None
+    previous_edition: int | None
+
+
+class EditionOverview(BaseModel):
+    edition: int
+    label: str
+    direction: DirectionLabel
+    previous_edition: int | None
+    categories: list[str]
+    countries: list[OverviewRowOut]
+    regional_averages: dict[str, dict[str, float | None]]
+
+
+class RankOut(BaseModel):
+    rank: int
+    country: str
+    iso3: str
+    value: float
+    regime: str | None
+    colour: str | None
+
+
 class EditionOut(BaseModel):
     edition: int
     label: str
-    direction: Literal["1_best", "7_best"]
+    direction: DirectionLabel
     categories: list[str]
     countries: int
 
@@ -84,7 +155,7 @@ class Rating(BaseModel):
     edition: int
     category: str
     rating: float
-    direction: Literal["1_best", "7_best"]
+    direction: DirectionLabel
 
 
 class RatingsPage(BaseModel):
@@ -99,7 +170,7 @@ class ScoreOut(BaseModel):
     country: str
     iso3: str
     edition: int
-    direction: Literal["1_best", "7_best"]
+    direction: DirectionLabel
     democracy_score: float | None
     democracy_percentage: float | None
     regime: str | None
@@ -112,7 +183,7 @@ class ChangeOut(BaseModel):
     edition: int
     previous_edition: int
     category: str
-    from_: float | None = Field(default=None, alias="from")
+    from_: float = Field(alias="from")
     to: float
     verb: Literal["improves", "deteriorates", "remains"]
     sentence: str
@@ -156,31 +227,18 @@ def _num(v: Fraction) -> float:
 @router.get("/countries", response_model=list[CountryOut], summary="Countries and editions rated")
 async def countries(request: Request) -> Response:
     read, m = _ctx(request)
-    years: dict[str, list[int]] = {}
-    for iso3, year in read("SELECT DISTINCT r.country_iso3, e.year FROM ratings r JOIN editions e "
-                           "ON e.id = r.edition_id WHERE e.methodology = :m ORDER BY e.year",
-                           {"m": m.code}):
-        years.setdefault(iso3, []).append(year)
-    reg = registry()
-    out = []
-    for iso3, name, region, sub in read("SELECT iso3, name, region, subregion FROM countries "
-                                        "ORDER BY name", {}):
-        c = reg.find(iso3)
-        out.append({"iso3": iso3, "country": name, "region": region or "", "subregion": sub or "",
-                    "aliases": list(c.aliases) if c else [], "editions": years.get(iso3, [])})
-    return json_response(request, out)
+    return json_response(request, overview.countries_index(read, m))
 
 
-@router.get("/countries/{iso3}", summary="One country: its series across editions",
-            responses=ERRORS)
+@router.get("/countries/{iso3}", response_model=CountrySeries, responses=ERRORS,
+            summary="One country: its ratings, score and regime in every edition with data")
 async def country(request: Request, iso3: CountryP, direction: DirectionQ = None) -> Response:
     read, m = _ctx(request)
-    code = _iso3(iso3)
-    row = read("SELECT iso3, name, region, subregion FROM countries WHERE iso3 = :i", {"i": code})
-    series = overview.country_series(read, m, code, _direction(m, direction))
-    name, region, sub = (row[0][1], row[0][2], row[0][3]) if row else (code, "", "")
-    return json_response(request, {"iso3": code, "country": name, "region": region or "",
-                                   "subregion": sub or "", "editions": series})
+    c = registry().resolve(iso3)
+    return json_response(request, {"iso3": c.iso3, "country": c.name, "region": c.region,
+                                   "subregion": c.subregion,
+                                   "editions": overview.country_series(read, m, c.iso3,
+                                                                       _direction(m, direction))})
 
 
 @router.get("/countries/{iso3}/editions/{year}", response_model=Scorecard, responses=ERRORS,
@@ -194,16 +252,10 @@ async def scorecard(request: Request, iso3: CountryP, year: YearP,
 @router.get("/editions", response_model=list[EditionOut], summary="Editions of the methodology")
 async def editions(request: Request) -> Response:
     read, m = _ctx(request)
-    counts = dict(read("SELECT e.year, COUNT(DISTINCT r.country_iso3) FROM editions e LEFT JOIN "
-                       "ratings r ON r.edition_id = e.id WHERE e.methodology = :m GROUP BY e.year",
-                       {"m": m.code}))
-    out = [{"edition": e.year, "label": e.label, "direction": m.direction_label(e.direction),
-            "categories": list(e.categories), "countries": int(counts.get(e.year, 0))}
-           for e in m.editions.values()]
-    return json_response(request, out)
+    return json_response(request, overview.editions_index(read, m))
 
 
-@router.get("/editions/{year}", responses=ERRORS,
+@router.get("/editions/{year}", response_model=EditionOverview, responses=ERRORS,
             summary="Edition overview: every country's ratings, score, regime, changes")
 async def edition(request: Request, year: YearP, direction: DirectionQ = None) -> Response:
     read, m = _ctx(request)
@@ -223,9 +275,9 @@ RATINGS_PARAMS = [
     _param("from", {"type": "integer", "minimum": 1900, "maximum": 2200}, "First edition (inclusive)."),
     _param("to", {"type": "integer", "minimum": 1900, "maximum": 2200},
            "Last edition (inclusive); a range with from > to selects nothing."),
-    _param("category", {"type": "string", "enum": list(Category.__args__)},
+    _param("category", {"type": "string", "enum": list(CATEGORIES)},
            "Category code; repeatable.", many=True),
-    _param("direction", {"type": "string", "enum": ["1_best", "7_best"]},
+    _param("direction", {"type": "string", "enum": list(DIRECTIONS)},
            "Scale of the values (default: each edition's own)."),
     _param("limit", {"type": "integer", "minimum": 1, "maximum": 5000, "default": 500}, "Page size."),
     _param("offset", {"type": "integer", "minimum": 0, "default": 0}, "Rows to skip."),
@@ -259,12 +311,13 @@ async def ratings(request: Request) -> Response:
     offset = _int(request, "offset", 0, 0, None)
     cats = qp.getlist("category")
     for k in cats:
-        if k not in Category.__args__:
-            raise InvalidRating(f"category {k!r} is not one of {', '.join(Category.__args__)}",
+        if k not in m.categories:
+            raise InvalidRating(f"category {k!r} is not one of {', '.join(m.categories)}",
                                 field="category")
     direction = qp.get("direction") or None
-    if direction not in (None, "1_best", "7_best"):
-        raise InvalidRating(f"direction {direction!r} is not 1_best or 7_best", field="direction")
+    if direction is not None and direction not in DIRECTIONS:
+        raise InvalidRating(f"direction {direction!r} is not one of: {', '.join(DIRECTIONS)}",
+                            field="direction")
     codes = [_iso3(c) for c in qp.getlist("country")]
     rows = queries.ratings_between(read, m.code, lo, hi, codes, cats)
     total = len(rows)
@@ -295,20 +348,8 @@ async def scores(
 ) -> Response:
     read, m = _ctx(request)
     lo, hi = _year_range(m, from_, to)
-    codes = [_iso3(c) for c in country] if country else [r[0] for r in read(
-        "SELECT iso3 FROM countries ORDER BY iso3", {})]
-    d = _direction(m, direction)
-    out = []
-    for iso3 in codes:
-        name = read("SELECT name FROM countries WHERE iso3 = :i", {"i": iso3})
-        for s in overview.country_series(read, m, iso3, d):
-            if lo <= s["edition"] <= hi:
-                out.append({"country": name[0][0] if name else iso3, "iso3": iso3,
-                            "edition": s["edition"], "direction": s["direction"],
-                            "democracy_score": s["democracy_score"],
-                            "democracy_percentage": s["democracy_percentage"],
-                            "regime": s["regime"], "complete": s["democracy_score"] is not None})
-    return json_response(request, out)
+    codes = [_iso3(c) for c in country] if country else None
+    return json_response(request, overview.scores(read, m, codes, lo, hi, _direction(m, direction)))
 
 
 @router.get("/changes", response_model=list[ChangeOut], responses=ERRORS,
@@ -321,39 +362,29 @@ async def changes(
     changed_only: Annotated[bool, Query(description="Leave out 'remains at'.")] = False,
 ) -> Response:
     read, m = _ctx(request)
-    if edition is not None:
-        m.edition(edition)
-    codes = [_iso3(c) for c in country] if country else [r[0] for r in read(
-        "SELECT iso3 FROM countries ORDER BY iso3", {})]
-    out = []
-    for iso3 in codes:
-        years = [y for (y,) in read(
-            "SELECT DISTINCT e.year FROM ratings r JOIN editions e ON e.id = r.edition_id "
-            "WHERE r.country_iso3 = :i AND e.methodology = :m ORDER BY e.year",
-            {"i": iso3, "m": m.code})]
-        for y in years[1:]:
-            if edition is not None and y != edition:
-                continue
-            card = build_scorecard(read, m, iso3, y, direction)
-            for ch in card["changes"]:
-                if changed_only and ch["verb"] == "remains":
-                    continue
-                out.append({"country": card["country"], "iso3": iso3, "edition": y,
-                            "previous_edition": card["previous_edition"], **ch})
-    return json_response(request, out)
+    codes = [_iso3(c) for c in country] if country else None
+    return json_response(request, overview.changes(read, m, codes, edition, _direction(m, direction),
+                                                   changed_only))
 
 
-@router.get("/rankings/{year}/{category}", responses=ERRORS,
-            summary="Countries of one edition ranked on one category or DS")
+@router.get("/rankings/{year}/{category}", response_model=list[RankOut], responses=ERRORS,
+            summary="Countries of one edition ranked on one category or DS, most democratic first")
 async def rankings(request: Request, year: YearP,
-             category: Annotated[Category | Literal["DS"], Path()],
-             direction: DirectionQ = None) -> Response:
+                   category: Annotated[Category | Literal["DS"], Path(
+                       description="A category the edition rates, or DS.")],
+                   direction: DirectionQ = None) -> Response:
     read, m = _ctx(request)
     return json_response(request, overview.ranking(read, m, year, category, _direction(m, direction)))
 
 
 @router.get("/docs", include_in_schema=False)
 async def docs(request: Request) -> Response:
+    """The API reference, generated from the spec (no Swagger UI: it would need a CDN)."""
+    from demoscope.web import apidocs
+    from demoscope.web.app import API_CACHE
     from demoscope.web.pages import render
 
-    return render(request, "api_docs.html", {"spec": request.app.openapi()})
+    spec = request.app.openapi()
+    return render(request, "api_docs.html", {
+        "title": "API", "spec": spec, "ops": apidocs.operations(spec),
+        "schemas": apidocs.schemas(spec), "cache": API_CACHE})

@@ -9,7 +9,9 @@ SQLAlchemy engine. The same SQL in :mod:`demoscope.store.queries` and
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import Any
 
 from demoscope.errors import ConfigError
 from demoscope.store import queries
@@ -25,6 +27,7 @@ class Database:
         self._sqlite_path = (url.removeprefix("sqlite:///")
                              if url.startswith("sqlite:///") and ":memory:" not in url else None)
         self._pooled: Reader | None = None
+        self._cache: dict[Hashable, tuple[str, Any]] = {}
 
     def reader(self) -> Reader:
         if self._sqlite_path is not None:
@@ -44,3 +47,14 @@ class Database:
             "SELECT (SELECT COUNT(*) FROM ratings), (SELECT COALESCE(MAX(id), 0) FROM "
             "rating_revisions), (SELECT COALESCE(SUM(value_x100), 0) FROM ratings)", {})
         return "-".join(str(v) for v in rows[0])
+
+    def cached(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """``make()``, kept until the database changes (checked by :meth:`version` on each
+        call): for answers that are slow to build and asked for often, such as downloads."""
+        version = self.version()
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        value = make()
+        self._cache[key] = (version, value)
+        return value

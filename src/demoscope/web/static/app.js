@@ -56,19 +56,21 @@
     return { range: reversed ? [range[1] + 0.25, range[0] - 0.25] : [range[0] - 0.25, range[1] + 0.25],
              dtick: 1, title: { text: reversed ? "rating (1 = most democratic)" : "rating (7 = most democratic)" } };
   }
+  function xaxis() { return { dtick: window.innerWidth < 600 ? 4 : 1, tickformat: "d", automargin: true }; }
+  function legend() { return { orientation: "h", x: 0, y: -0.08, yanchor: "top" }; }
   function draw() {
     if (typeof Plotly === "undefined") return;
     var el = document.getElementById("country-chart");
     if (el) {
       var d = JSON.parse(document.getElementById("country-chart-data").textContent);
-      var traces = [{ x: d.years, y: d.ds, name: "Democracy Score", mode: "lines+markers",
+      var traces = [{ x: d.years, y: d.ds, name: d.score_name, mode: "lines+markers",
                       line: { width: 4, color: "#1b1f24" } }];
       Object.keys(d.categories).forEach(function (code) {
         traces.push({ x: d.years, y: d.categories[code], name: d.names[code] + " (" + code + ")",
                       mode: "lines+markers", line: { width: 1.5 }, connectgaps: false });
       });
       Plotly.newPlot(el, traces, { margin: { t: 20, r: 10, l: 50, b: 40 }, yaxis: axis(d.range, d.reversed),
-        xaxis: { title: { text: "edition" }, dtick: window.innerWidth < 600 ? 4 : 1 }, legend: { orientation: "h", y: -0.2 } },
+        xaxis: xaxis(), legend: legend() },
         { responsive: true, displaylogo: false });
     }
     var cmp = document.getElementById("compare-chart");
@@ -76,7 +78,7 @@
       var c = JSON.parse(document.getElementById("compare-chart-data").textContent);
       var series = c.series.map(function (s) { return { x: s.x, y: s.y, name: s.name, mode: "lines+markers" }; });
       Plotly.newPlot(cmp, series, { margin: { t: 20, r: 10, l: 50, b: 40 }, yaxis: axis(c.range, c.reversed),
-        xaxis: { title: { text: "edition" }, dtick: window.innerWidth < 600 ? 4 : 1 }, legend: { orientation: "h", y: -0.2 } },
+        xaxis: xaxis(), legend: legend() },
         { responsive: true, displaylogo: false });
     }
   }
