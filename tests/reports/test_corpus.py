@@ -91,3 +91,25 @@ def test_corpus_file(path: Path, m) -> None:
 
 def _year_of(message: str) -> str:
     return message.split()[2]
+
+
+_LABEL_WORD = {"EP": "electoral", "CS": "civil", "IM": "independent", "GOV": "governance",
+               "NDG": "national", "LDG": "local", "JFI": "judicial", "CO": "corruption",
+               "DS": "democracy", "DP": "percentage"}
+
+
+@pytest.mark.parametrize("path", [p for p in CASES if p.parent.name == "tables"],
+                         ids=lambda p: p.name)
+def test_table_cells_point_at_their_source_line(path: Path) -> None:
+    """The line recorded for each table cell holds its row's label or the printed value (the
+    extraction may wrap a label, so either is enough), as an editor following file:line sees."""
+    report = read_report(path)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    wrong = []
+    for (year, code), line in report.cell_lines.items():
+        value = report.tables[year].get(code)
+        shown = "n/a" if value is None else f"{float(value):.2f}"
+        text = lines[line - 1].lower() if 0 < line <= len(lines) else ""
+        if _LABEL_WORD.get(code, code.lower()) not in text and shown not in text:
+            wrong.append((year, code, line))
+    assert not wrong

@@ -96,3 +96,30 @@ def test_pdf_without_text(tmp_path: Path) -> None:
     c.save()
     with pytest.raises(ReportParseError, match="no extractable text"):
         read_report(pdf)
+
+
+def test_glued_table_cells_keep_their_source_lines() -> None:
+    """Un-gluing "4.254.00" inserts spaces; the line of every cell must still be its own."""
+    text = "\n".join([
+        "Nations in Transit 2006",
+        "Valdoria",
+        "NIT Ratings200420052006",
+        "Electoral Process4.254.003.75",
+        "Civil Society3.503.503.25",
+        "Independent Media4.504.254.25",
+        "Governance4.75N/AN/A",
+        "National Democratic GovernanceN/A4.254.00",
+        "Local Democratic GovernanceN/A3.753.50",
+        "Judicial Framework and Independence5.004.504.25",
+        "Corruption6.005.505.25",
+        "Democracy ScoreN/A4.254.07",
+        "",
+        "Executive Summary",
+    ])
+    from demoscope.reports import read_report_bytes
+
+    r = read_report_bytes(text.encode(), "valdoria-2006.txt")
+    assert r.tables[2006]["CO"] == Fraction("5.25")
+    rows = {"EP": 4, "CS": 5, "IM": 6, "GOV": 7, "NDG": 8, "LDG": 9, "JFI": 10, "CO": 11, "DS": 12}
+    for (year, code), line in r.cell_lines.items():
+        assert line == rows[code], (year, code)

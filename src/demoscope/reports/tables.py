@@ -48,8 +48,8 @@ _CELL_DP = re.compile(
 _PRE_VALUE = re.compile(r"(?<![\w.,/])(\d(?:[.,]\d{1,2})?|n/a)(?![\w.,/])", re.I)
 _GAP = re.compile(r"[\s|*:]*")
 
-# Clean-up applied to a copy of the text before reading tables; none adds or removes a newline,
-# so line numbers stay those of the source.
+# Clean-up applied to a copy of the text before reading tables; none adds or removes a newline
+# (un-gluing inserts spaces, so offsets shift: the reader maps them through the copy's own lines).
 _LEGEND = re.compile(r"\(\s*[17]\s*=[^)\n]*\)")
 _OUT_OF = re.compile(r"/[ \t]*(?:7|100)(?![\d.,])")
 _DS_MAX = re.compile(r"(?i)(democracy score[\s:]+\d[.,]\d{1,2})([ \t]+7)(?![\d.,/])")

@@ -386,7 +386,11 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
     view = doc.view(text)
     report = Report(file=doc.file, shape=shape)
     prepared = tables.prepare(text, view.lower)
-    groups = tables.find_groups(prepared, m, doc.line_at)
+    # prepare() keeps every line break but may insert spaces ("4.254.00" → "4.25 4.00"), so
+    # offsets into the prepared copy map to lines through its own line starts
+    at = doc.line_at if len(prepared) == len(text) else Doc(
+        doc.file, prepared, doc.kind, doc.line_map).line_at
+    groups = tables.find_groups(prepared, m, at)
     edition = detect.find_edition(text, doc.line_at)
     header_last = tables.header_years(groups)
     if edition is not None:
