@@ -66,3 +66,38 @@ def test_html_that_is_not_a_report() -> None:
            b"minutes.</p><table><tr><td>Flour</td><td>500 g</td></tr></table></body></html>"
     with pytest.raises(ReportParseError, match="not a Nations in Transit report"):
         read_report_bytes(html, "recipes.html", ".html")
+
+
+_SAVED_PAGE = """URL: https://example.org/country/{slug}/nations-transit/2023
+
+Nations in Transit 2023
+
+Transitional or Hybrid Regime
+Democracy Percentage 39.29 100
+Democracy Score 3.36 7
+
+Score changes in 2023
+
+  • Corruption rating declined from 2.50 to 2.25 as procurement rules were suspended for
+    the whole of the year under an emergency decree.
+
+As a result, {name}'s Democracy Score declined from 3.39 to 3.36.
+"""
+
+
+@pytest.mark.parametrize(("slug", "name", "country", "iso3"), [
+    ("north-macedonia", "North Macedonia", "North Macedonia", "MKD"),  # the address names it
+    ("valdoria", "Valdoria", "Valdoria", None),  # unknown: the score's possessive names it
+    ("bosnia-and-herzegovina", "The country", "Bosnia and Herzegovina", "BIH"),
+])
+def test_saved_page_names_its_country(slug, name, country, iso3) -> None:
+    r = read_report_bytes(_SAVED_PAGE.format(slug=slug, name=name).encode(), "page.txt")
+    assert (r.shape, r.edition, r.scale) == ("webpage", 2023, "7_best")
+    assert (r.country, r.iso3) == (country, iso3)
+    assert [(s.category, s.verb) for s in r.statements] == [("CO", "declined"), ("DS", "declined")]
+
+
+def test_unknown_country_from_the_address_alone() -> None:
+    text = _SAVED_PAGE.format(slug="east-valdoria", name="The country")
+    r = read_report_bytes(text.encode(), "page.txt")
+    assert (r.country, r.iso3) == ("East Valdoria", None)

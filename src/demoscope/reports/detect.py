@@ -90,6 +90,10 @@ _EDITION_NEEDLES = ("Nations in Transit", "Nations in Transit", "Scores", "Year:
 _REGIME_LINE = re.compile(r"Regime Classification:?[ \t]*\n?[ \t]*([A-Za-z][^\n|]{3,80})")
 _CAPITAL = re.compile(r"Capital:[ \t|]*([^\n|,]{2,40})")
 _BY_AUTHOR = re.compile(r"\s+[Bb]y\s+[A-Z]")
+# The address of a saved country page ("…/country/north-macedonia/nations-transit/2021")
+_COUNTRY_URL = re.compile(r"/country/([a-z][a-z-]{1,60})/nations-transit\b")
+# "Valdoria's Democracy Score declined from …" (a page's closing bullet)
+_DS_SUBJECT = re.compile(r"\b([A-Z][\w-]+(?: (?:[A-Z][\w-]+|and|of|the)){0,4})['’]s Democracy Score\b")
 
 
 @dataclass(frozen=True)
@@ -256,6 +260,11 @@ def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | 
                 continue
             return name, reg.find(name), line_at(m.start(gi))
     head = text[:4000]
+    url = _COUNTRY_URL.search(head)
+    slug = " ".join(url.group(1).split("-")) if url else None
+    if url and slug and reg.find(slug):
+        found = reg.find(slug)
+        return found.name, found, line_at(url.start(1))
     # A name followed by " by Author" or "| Freedom House": no name ending after the last
     # "by X" or "|" of the first 4040 characters can be one, so the search stops there.
     bound = max((mm.start() for p in _BY_CAPITAL for mm in p.finditer(text, 0, 4040)),
@@ -297,6 +306,12 @@ def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | 
     if subjects:  # a country the registry does not know, named as the rating's subject
         name, pos = subjects[0]
         return name, None, line_at(pos)
+    ds = _DS_SUBJECT.search(text[:60000])
+    if ds:
+        return ds.group(1), reg.find(ds.group(1)), line_at(ds.start(1))
+    if url and slug:  # an unknown country's page: its address is all that names it
+        name = " ".join(w if w in ("and", "of", "the") else w.capitalize() for w in slug.split())
+        return name, None, line_at(url.start(1))
     return None, None, None
 
 
