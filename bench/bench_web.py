@@ -117,7 +117,8 @@ def load_wrk(port: int, path: str, seconds: float, connections: int) -> dict[str
     """The same measurement with wrk (C, one thread): less load-generator CPU on a small box."""
     import re
 
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency",
+    whole = max(1, round(seconds))  # wrk takes whole seconds ("3s", not "2.5s")
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{whole}s", "--latency",
                           f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
                          check=True).stdout
     pct = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
