@@ -123,3 +123,32 @@ def test_glued_table_cells_keep_their_source_lines() -> None:
     rows = {"EP": 4, "CS": 5, "IM": 6, "GOV": 7, "NDG": 8, "LDG": 9, "JFI": 10, "CO": 11, "DS": 12}
     for (year, code), line in r.cell_lines.items():
         assert line == rows[code], (year, code)
+
+
+@pytest.mark.parametrize("furniture", [
+    ["212 Nations in Transit 2006"], ["Nations in Transit 2006 213"], ["", "Valdoria 213", ""],
+    ["214"],
+])
+def test_table_runs_over_a_page_break(furniture: list[str]) -> None:
+    """Running heads and page numbers between two rows do not cut the table in two."""
+    from demoscope.reports import read_report_bytes
+
+    lines = [
+        "Nations in Transit 2006", "Valdoria", "Capital: Delta City",
+        "NIT Ratings 2004 2005 2006",
+        "Electoral Process 4.25 4.00 3.75",
+        "Civil Society 3.50 3.50 3.25",
+        "Independent Media 4.50 4.25 4.25",
+        *furniture,
+        "Governance 4.75 n/a n/a",
+        "National Democratic Governance n/a 4.25 4.00",
+        "Local Democratic Governance n/a 3.75 3.50",
+        "Judicial Framework and Independence 5.00 4.50 4.25",
+        "Corruption 6.00 5.50 5.25",
+        "Democracy Score n/a 4.25 4.07",
+    ]
+    r = read_report_bytes("\n".join(lines).encode(), "valdoria-2006.txt")
+    assert r.tables[2006] == {"EP": Fraction("3.75"), "CS": Fraction("3.25"), "IM": Fraction("4.25"),
+                              "GOV": None, "NDG": Fraction(4), "LDG": Fraction("3.5"),
+                              "JFI": Fraction("4.25"), "CO": Fraction("5.25"), "DS": Decimal("4.07")}
+    assert r.tables[2004]["GOV"] == Fraction("4.75") and r.tables[2004]["DS"] is None

@@ -47,6 +47,11 @@ _CELL_DP = re.compile(
     r"(?=[\s|*]|\Z)", re.I)
 _PRE_VALUE = re.compile(r"(?<![\w.,/])(\d(?:[.,]\d{1,2})?|n/a)(?![\w.,/])", re.I)
 _GAP = re.compile(r"[\s|*:]*")
+# Page furniture where a table runs over a page break: a running head ("496 Nations in
+# Transit 2008"), a page number alone, or a country head with its page number ("Albania 57").
+_FURNITURE_LINE = re.compile(
+    r"(?:\d{1,4}[ \t]+)?Nations in Transit[ \t]+(?:19|20)\d\d(?:[ \t]+\d{1,4})?|"
+    r"(?:[A-Z][A-Za-z .'-]{2,40}[ \t]+)?\d{1,4}")
 
 # Clean-up applied to a copy of the text before reading tables; none adds or removes a newline
 # (un-gluing inserts spaces, so offsets shift: the reader maps them through the copy's own lines).
@@ -327,8 +332,7 @@ def find_groups(text: str, m: Methodology, line_at) -> list[Group]:
     codes_in: set[str] = set()
     last_end = -1
     for row in rows:
-        if current is None or row.code in codes_in or \
-                _GAP.fullmatch(text, last_end, row.start) is None:
+        if current is None or row.code in codes_in or not _is_gap(text, last_end, row.start):
             current = Group()
             groups.append(current)
             codes_in = set()
@@ -337,6 +341,19 @@ def find_groups(text: str, m: Methodology, line_at) -> list[Group]:
         codes_in.add(row.code)
         last_end = row.end
     return [g for g in groups if _plausible(g, text)]
+
+
+def _is_gap(text: str, start: int, end: int) -> bool:
+    """Only spaces, cell rules and notes between two rows of one table, or whole lines of
+    page furniture between them (a table that runs over a page break)."""
+    if _GAP.fullmatch(text, start, end):
+        return True
+    pieces = text[start:end].split("\n")
+    if len(pieces) < 3:  # furniture stands on a line of its own
+        return False
+    edge = " \t|*:\r"
+    return not pieces[0].strip(edge) and not pieces[-1].strip(edge) and all(
+        not p.strip(edge) or _FURNITURE_LINE.fullmatch(p.strip(edge)) for p in pieces[1:-1])
 
 
 _TOKEN = re.compile(r"[^\s|]+")
