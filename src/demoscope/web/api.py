@@ -177,16 +177,13 @@ class ScoreOut(BaseModel):
     complete: bool
 
 
-class ChangeOut(BaseModel):
+class ChangeOut(Change):
+    """A scorecard change with the country and editions it belongs to."""
+
     country: str
     iso3: str
     edition: int
     previous_edition: int
-    category: str
-    from_: float = Field(alias="from")
-    to: float
-    verb: Literal["improves", "deteriorates", "remains"]
-    sentence: str
 
 
 class ErrorOut(BaseModel):
