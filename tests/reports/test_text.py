@@ -6,6 +6,8 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+import pytest
+
 from demoscope.reports import audit_report, read_report, read_report_bytes
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "reports" / "valdoria-2011.txt"
@@ -100,3 +102,31 @@ def test_real_country_resolves_iso3(m) -> None:
     text = FIXTURE.read_text().replace("Valdoria", "Moldova")
     r = read_report_bytes(text.encode(), "md.txt")
     assert (r.country, r.iso3) == ("Moldova", "MDA")
+
+
+_ONE_SENTENCE = """Nations in Transit 2009
+
+Executive Summary:
+
+Valdoria is an invented delta republic used here to probe how rating sentences are phrased.
+
+{}
+"""
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Valdoria's rating in electoral process thus deteriorates from 3.75 to 4.00.",
+     [("EP", "3.75", "4")]),
+    ("Valdoria's rating for corruption, therefore, improves from 5.25 to 5.00.",
+     [("CO", "5.25", "5")]),
+    ("Valdoria's ratings for civil society and independent media remain at 3.50.",
+     [("CS", None, "3.5"), ("IM", None, "3.5")]),
+    ("Valdoria's ratings for civil society and judicial framework and independence improve "
+     "from 3.75 to 3.50.", [("CS", "3.75", "3.5"), ("JFI", "3.75", "3.5")]),
+    ("Valdoria's rating for local democratic governance stays at 3.75.", [("LDG", None, "3.75")]),
+])
+def test_rating_sentence_phrasings(sentence: str, expected: list) -> None:
+    r = read_report_bytes(_ONE_SENTENCE.format(sentence).encode(), "valdoria-2009.txt")
+    got = [(s.category, s.from_value, s.to_value) for s in r.statements]
+    assert got == [(c, None if a is None else Fraction(a), Fraction(b)) for c, a, b in expected]
+    assert all(s.sentence == sentence for s in r.statements)

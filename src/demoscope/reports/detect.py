@@ -60,7 +60,7 @@ _SCORE_BLOCK_TAIL = (r"\d\d\s+scores\s*\n(?:[^\n]*\n){0,4}?[^\n]*"
 _SCORE_BLOCK = [("19", re.compile("19" + _SCORE_BLOCK_TAIL)),
                 ("20", re.compile("20" + _SCORE_BLOCK_TAIL))]
 _STATEMENT_HINT = re.compile(
-    r"rating\s+(?:for|in)\s|rating\s+(?:remains|improve|deteriorat|declin|worsen)")
+    r"ratings?\s+(?:for|in)\s|ratings?\s+(?:remain|improve|deteriorat|declin|worsen|stay)")
 # Scale legends, one pattern per wording so each opens with a literal (found, not tested
 # at every character): "with 1 representing the highest", "1 = best", "scale of 1 to 7, with 1".
 _LOW = tuple(re.compile(p) for p in (r"with 1 representing the highest",

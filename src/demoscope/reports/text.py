@@ -88,16 +88,26 @@ def _names_by_last_word(m: Methodology) -> dict[str, tuple[tuple[int, tuple[str,
     return {w: tuple(sorted(v, key=lambda e: -e[0])) for w, v in out.items()}
 
 
-def _head(text: str, end: int, m: Methodology) -> tuple[str, int] | None:
-    """(category, start offset) of the words just before a tail: "rating for|in <cat>",
-    "<cat> rating|score", or "Democracy Score" alone."""
-    toks, start_of = last_tokens(text, max(0, end - 160), end, 10, comma=True)
+#: Words that may stand between a statement's head and its verb ("rating for electoral
+#: process thus deteriorates from ...").
+_PRE_VERB = frozenset({"thus", "therefore", "also", "again", "further", "consequently",
+                       "accordingly", "hence", "still", "slightly", "significantly",
+                       "marginally", "both", ","})
+
+
+def _head(text: str, end: int, m: Methodology) -> tuple[tuple[str, ...], int] | None:
+    """(categories, start offset) of the words just before a tail: "rating for|in <cat>",
+    "<cat> rating|score", "ratings for <cat> and <cat>" (one value for both), or "Democracy
+    Score" alone."""
+    toks, start_of = last_tokens(text, max(0, end - 160), end, 12, comma=True)
     if not toks:
         return None
     low = [t.lower() for t in toks]
     ending = _names_by_last_word(m)
 
     def cat_ending_at(i: int) -> tuple[str, int] | None:  # category whose last word is low[i]
+        if i < 0:
+            return None
         for n, key, code in ending.get(low[i], ()):  # the longest name that fits wins
             if n <= i + 1 and tuple(low[i - n + 1: i + 1]) == key:
                 first = start_of(i - n + 1)
@@ -107,20 +117,27 @@ def _head(text: str, end: int, m: Methodology) -> tuple[str, int] | None:
         return None
 
     last = len(low) - 1
+    while last > 0 and low[last] in _PRE_VERB:
+        last -= 1
     if low[last] in _RATING_WORDS:
         hit = cat_ending_at(last - 1) if last >= 1 else None
         if hit:
-            return hit[0], start_of(hit[1])
+            return (hit[0],), start_of(hit[1])
     hit = cat_ending_at(last)
     if hit:
-        code, first = hit
+        codes = [hit[0]]
+        first = hit[1]
         j = first - 1
+        # "ratings for civil society and independent media remain at ...": both categories
+        if j >= 1 and low[j] == "and" and (other := cat_ending_at(j - 1)) and other[0] != "DS":
+            codes.insert(0, other[0])
+            j = other[1] - 1
         if j >= 0 and low[j] == "the":
             j -= 1
         if j >= 1 and low[j] in ("for", "in", "of") and low[j - 1] in ("rating", "ratings"):
-            return code, start_of(j - 1)
-        if code == "DS":
-            return code, start_of(first)
+            return tuple(codes), start_of(j - 1)
+        if hit[0] == "DS":
+            return ("DS",), start_of(hit[1])
     return None
 
 
@@ -209,7 +226,7 @@ def _read_statements(doc: Doc, m: Methodology, paras: list[Paragraph]) -> list[S
         found = _head(text, t.start(), m)
         if found is None:
             continue
-        cat, start = found
+        cats, start = found
         verb = text[t.start("verb"): t.end("verb")]
         kind = _KIND_OF[verb[:3].lower()]
         to_raw = t.group("to") or t.group("at")
@@ -221,12 +238,12 @@ def _read_statements(doc: Doc, m: Methodology, paras: list[Paragraph]) -> list[S
         # essays in the sentences around it: the justification is all but the statement.
         rest = text[para[0]:start] + " " + text[t.end():para[1]]
         rest = " ".join(_BULLET.sub("", rest).split())
-        out.append(Statement(
+        out.extend(Statement(
             category=cat,
             from_value=_value(frm, cat) if frm else None,
             to_value=_value(to_raw, cat),
             verb=verb, kind=kind, sentence=sentence,
-            line=doc.line_at(start), justification=rest))
+            line=doc.line_at(start), justification=rest) for cat in cats)
     return out
 
 
