@@ -262,9 +262,8 @@ def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | 
     head = text[:4000]
     url = _COUNTRY_URL.search(head)
     slug = " ".join(url.group(1).split("-")) if url else None
-    if url and slug and reg.find(slug):
-        found = reg.find(slug)
-        return found.name, found, line_at(url.start(1))
+    if url and slug and (by_url := reg.find(slug)):
+        return by_url.name, by_url, line_at(url.start(1))
     # A name followed by " by Author" or "| Freedom House": no name ending after the last
     # "by X" or "|" of the first 4040 characters can be one, so the search stops there.
     bound = max((mm.start() for p in _BY_CAPITAL for mm in p.finditer(text, 0, 4040)),
