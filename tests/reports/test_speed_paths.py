@@ -180,7 +180,7 @@ def test_scores_cut_off(s: str) -> None:
 @given(_texts(["Nations in Transit 2011", "Nations in Transit", " 2011", "Hungary", "X",
                ": ", "| ", "–", " ", "\n", "\n\n", "a", "2019", "Scores", "2010 Scores",
                "Year: 2009", "Score changes in 2020", "score Changes in 2018", "(2006)",
-               " - Albania ", *_ODD], 25))
+               " - Albania ", "/nations-transit/2018", "nations-transit/", *_ODD], 25))
 def test_titles_and_editions(s: str) -> None:
     page_title = detect._TITLE_PATTERNS[2].search(s, 0, 3000)
     got = detect._page_title(s)
@@ -243,7 +243,9 @@ def test_regime_line_by_keys(s: str) -> None:
 @given(_texts(["Nations in Transit 2011", "Executive Summary", "executive summary",
                "rating for civil society", "(1 = best", "2001 2002 2003 2004", "capital:",
                "496 Nations in Transit 2008", "\n", " ", "x", "2011 Scores\nDemocracy Score 4.5",
-               "democracy percentage", "Score changes in 2019", *_ODD], 20))
+               "democracy percentage", "Score changes in 2019", "Score Changes\n",
+               "No score changes", "/country/x/nations-transit/", "Civil Society 3.50",
+               "rating improved 2.50 to 2.75", *_ODD], 20))
 def test_detect_shape(s: str) -> None:
     assert detect.detect_shape(s) == _detect_shape_reference(s)
     assert detect.detect_shape(s, Doc("x", s).lower) == _detect_shape_reference(s)
@@ -252,7 +254,9 @@ def test_detect_shape(s: str) -> None:
 def _detect_shape_reference(s: str) -> str | None:
     low = s.lower()
     web = re.compile(r"democracy[\s-]+percentage|score changes in\s+(?:19|20)\d\d|"
-                     r"last year.s democracy")
+                     r"last year.s democracy|/country/[a-z][a-z-]*/nations-transit/|"
+                     r"(?:^|\n)[^\n]{0,16}score changes(?:[ \t]+in[ \t]+(?:19|20)\d\d)?"
+                     r"[ \t.:]*(?:\n|\Z)")
     if web.search(low):
         return "webpage"
     hits = [at for at in (low.find(x) for x in detect._PDF_LITERALS) if at >= 0]
@@ -272,7 +276,9 @@ def _detect_shape_reference(s: str) -> str | None:
         return "pdf"
     if statements:
         return "text"
-    return "pdf" if front is not None else None
+    if front is not None or detect._ROW_HINT.search(low):
+        return "pdf"
+    return "text" if detect._CHANGE_HINT.search(low) else None
 
 
 def test_source_reads_up_to_the_limit(tmp_path) -> None:

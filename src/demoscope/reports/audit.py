@@ -78,7 +78,8 @@ def _identity(report: Report, m: Methodology, direction: Direction, out: list[Fi
         out.append(Finding("warning", "unknown_edition",
                            f"{m.name} has no {report.edition} edition; values are read but "
                            "not checked against that edition's categories", report.edition_line))
-    elif ed.direction is not direction:
+    elif ed.direction is not direction and not any(f.code == "scale_converted"
+                                                    for f in report.notes):
         out.append(Finding("info", "scale_converted",
                            f"values are printed on the {report.scale} scale; the "
                            f"{ed.year} edition published them on the "

@@ -29,7 +29,13 @@ _YEAR = r"((?:19|20)\d\d)"
 # of its own, opening on a literal.
 _WEB = (("percentage", re.compile(r"democracy[\s-]+percentage")),
         ("score changes", re.compile(r"score changes in\s+(?:19|20)\d\d")),
-        ("last year", re.compile(r"last year.s democracy")))
+        ("last year", re.compile(r"last year.s democracy")),
+        # a "Score changes" heading on a line of its own, with or without a year ("header1
+        # Score Changes", "No score changes"), and the address of a country page on the site
+        # of 2018 on ("…/country/serbia/nations-transit/2018")
+        ("score changes", re.compile(r"(?:^|\n)[^\n]{0,16}score changes"
+                                     r"(?:[ \t]+in[ \t]+(?:19|20)\d\d)?[ \t.:]*(?:\n|\Z)")),
+        ("/nations-transit/", re.compile(r"/country/[a-z][a-z-]*/nations-transit/")))
 _PDF_LITERALS = ("ratings and averaged scores", "nit ratings", "nit edition", "nit survey year",
                  "10-year ratings", "capital:", "gni/capita", "regime classification",
                  "nations in transit score")
@@ -85,8 +91,12 @@ _EDITION_PATTERNS = [
     re.compile(r"^\s*" + _YEAR + r"\s+Scores\b", re.M),
     re.compile(r"^\s*Year:\s*" + _YEAR + r"\b", re.M),
     re.compile(r"[Ss]core [Cc]hanges in\s+" + _YEAR),
+    # the address of a country page or report ("…/country/serbia/nations-transit/2018",
+    # "…/report/nations-transit/2015/estonia"), which saved copies print first
+    re.compile(r"/nations-transit/" + _YEAR + r"(?!\d)"),
 ]
-_EDITION_NEEDLES = ("Nations in Transit", "Nations in Transit", "Scores", "Year:", "hanges in")
+_EDITION_NEEDLES = ("Nations in Transit", "Nations in Transit", "Scores", "Year:", "hanges in",
+                    "/nations-transit/")
 _REGIME_LINE = re.compile(r"Regime Classification:?[ \t]*\n?[ \t]*([A-Za-z][^\n|]{3,80})")
 _CAPITAL = re.compile(r"Capital:[ \t|]*([^\n|,]{2,40})")
 _BY_AUTHOR = re.compile(r"\s+[Bb]y\s+[A-Z]")
@@ -122,7 +132,22 @@ def detect_shape(text: str, low: str | None = None) -> str | None:
         return "pdf" if _front_matter(low, summary) else "text"
     if _front_matter(low, None):
         return "pdf"
-    return "text" if statements else None
+    if statements:
+        return "text"
+    # A partial copy (an excerpt, a document with its front matter unreadable) is still a
+    # report when a score, a table row or a rating change is readable in it.
+    if _ROW_HINT.search(low):
+        return "pdf"
+    return "text" if _CHANGE_HINT.search(low) else None
+
+
+# A category or score label followed by a value ("Civil Society 3.50", "Democracy Score: 4.39")
+_ROW_HINT = re.compile(
+    r"(?:electoral process|civil society|independent media|governance|judicial framework|"
+    r"corruption|democracy score|democracy rating)[\s:|*]*(?:[1-7](?:[.,]\d\d?)?|n/a)(?![\d.,])")
+# A rating or score change in words, with or without "from" ("score declined from 3.00 to 2.75")
+_CHANGE_HINT = re.compile(
+    r"(?:rating|score)s?[ \t]+[a-z ]{0,30}?(?:from[ \t]+)?[1-7][.,]\d\d?[ \t]+to[ \t]+[1-7][.,]\d")
 
 
 def _front_matter(low: str, before: int | None) -> bool:
@@ -201,6 +226,7 @@ _EDITION_FROM = (
     lambda text, at: _after_nonspace(text, at, 4),  # "^\s*2011\s+Scores": 4 digits before
     lambda text, at: _after_nonspace(text, at, 0),  # "^\s*Year:"
     lambda text, at: max(0, at - 7),  # "[Ss]core [Cc]hanges in": 7 characters before
+    lambda text, at: at,  # "/nations-transit/2018"
 )
 
 
@@ -240,6 +266,12 @@ def find_scale(text: str, edition: int | None, m: Methodology,
         ref = max(earlier) if earlier else min(m.editions)
         return m.editions[ref].direction, "edition"
     return Direction.LOW_BEST, "default"
+
+
+def scale_statement(lowered: str) -> int | None:
+    """Where the scale legend ("with 7 representing the highest", "1 = best") starts."""
+    hits = [h.start() for p in (*_LOW, *_HIGH) if (h := p.search(lowered))]
+    return min(hits) if hits else None
 
 
 def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | None]:
@@ -441,7 +473,7 @@ def find_regime(text: str, m: Methodology, line_at, lines: list[str] | None = No
     rm = _REGIME_LINE.search(text)
     if rm:
         return tidy_regime(rm.group(1)), line_at(rm.start(1))
-    labels = _regime_labels(m)
+    labels = regime_labels(m)
     lowered = text.lower() if lowered is None else lowered
     # regime_key() of every line at once: the lower-cased text's letters a-z and line breaks
     # (in UTF-8 every other character is bytes outside a-z), split at the line breaks.
@@ -459,7 +491,7 @@ _NOT_KEY = bytes(b for b in range(256) if not (97 <= b <= 122 or b == 10))
 
 
 @cache
-def _regime_labels(m: Methodology) -> frozenset[bytes]:
+def regime_labels(m: Methodology) -> frozenset[bytes]:
     """:func:`regime_key` of every band name, as bytes."""
     return frozenset(regime_key(n).encode() for b in m.bands for n in (b.name, *b.names.values()))
 

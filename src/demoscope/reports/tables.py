@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cache
 
 from demoscope.methodology import Methodology
-from demoscope.reports.model import Finding
+from demoscope.reports import names
 
 SCORE_CODES = ("DS", "DP")
 _EXTRA_LABELS = {
@@ -38,14 +38,18 @@ _EXTRA_LABELS = {
     "DP": ("Democracy Percentage",),
 }
 
-_VAL = r"(?:\d(?:[.,]\d{1,2})?|n/a)"
+_VAL = r"(?:\d(?:[.,]\d{1,2})?|n/a|n\.a\.)"
 _SEP = rf"(?:[\s|]+{_VAL}(?=[\s|]))*[\s|]+"
+# A cell: a value, "n/a" as tables spell it ("n/a", "N/A", "n.a.", "na", a dash), or a
+# fragment ("4." where the copy stops). Note markers ("*", "†") may follow a value.
+_NA_CELL = r"(?P<na>n/a|n\.a\.?|na|[-–—])"
 _CELL = re.compile(
-    r"[\s|:*]*(?:(?P<v>\d(?:[.,]\d{1,2})?)|(?P<na>n/a)|(?P<frag>\d[.,]))(?=[\s|*]|\Z)", re.I)
-_CELL_DP = re.compile(
-    r"[\s|:*]*(?:(?P<v>\d{1,3}(?:[.,]\d{1,2})?)|(?P<na>n/a)|(?P<frag>\d{1,3}[.,]))"
+    r"[\s|:*]*(?:(?P<v>\d(?:[.,]\d{1,2})?)|" + _NA_CELL + r"|(?P<frag>\d[.,]))[*†‡]?"
     r"(?=[\s|*]|\Z)", re.I)
-_PRE_VALUE = re.compile(r"(?<![\w.,/])(\d(?:[.,]\d{1,2})?|n/a)(?![\w.,/])", re.I)
+_CELL_DP = re.compile(
+    r"[\s|:*]*(?:(?P<v>\d{1,3}(?:[.,]\d{1,2})?)%?|" + _NA_CELL + r"|(?P<frag>\d{1,3}[.,]))"
+    r"[*†‡]?(?=[\s|*]|\Z)", re.I)
+_PRE_VALUE = re.compile(r"(?<![\w.,/])(\d(?:[.,]\d{1,2})?|n/a|n\.a\.)(?![\w.,/])", re.I)
 _GAP = re.compile(r"[\s|*:]*")
 # Page furniture where a table runs over a page break: a running head ("496 Nations in
 # Transit 2008"), a page number alone, or a country head with its page number ("Albania 57").
@@ -57,9 +61,14 @@ _FURNITURE_LINE = re.compile(
 # (un-gluing inserts spaces, so offsets shift: the reader maps them through the copy's own lines).
 _LEGEND = re.compile(r"\(\s*[17]\s*=[^)\n]*\)")
 _OUT_OF = re.compile(r"/[ \t]*(?:7|100)(?![\d.,])")
-_DS_MAX = re.compile(r"(?i)(democracy score[\s:]+\d[.,]\d{1,2})([ \t]+7)(?![\d.,/])")
+# Web pages print the scale's maximum after a score, in its own cell or line ("Democracy
+# Score 4.04 7", "Democracy Percentage | 82.14 100 |"): a bare 7 (100) that no further number
+# follows on its line is that maximum, never a second value.
+_DS_MAX = re.compile(
+    r"(?i)(democracy score[\s:|]+\d[.,]\d{1,2})([\s|]+7)(?![\d.,/%])(?![ \t|]*\d)")
 _DP_MAX = re.compile(
-    r"(?i)(democracy percentage[\s:]+\d{1,3}(?:[.,]\d{1,2})?)([ \t]+100)(?![\d.,/])")
+    r"(?i)(democracy percentage[\s:|]+\d{1,3}(?:[.,]\d{1,2})?)%?([\s|]+100)(?![\d.,/%])"
+    r"(?![ \t|]*\d)")
 _NA = re.compile(r"[nN]/[aA]")
 _LETTER_DIGIT = re.compile(r"\d(?<=[A-Za-z*:)]\d)")  # digit first: the engine scans faster
 _DIGIT_RUN = re.compile(r"\d[\d.]{7,}")
@@ -209,6 +218,9 @@ def _space_before(m: re.Match[str]) -> str:
 
 @dataclass
 class Row:
+    """A label and the cells after it. ``code`` is "" for a run of cells whose label the copy
+    lost (:mod:`~demoscope.reports.columns` infers it from the table's order)."""
+
     code: str
     label: str
     start: int
@@ -216,13 +228,20 @@ class Row:
     line: int
     values: list[str | None]  # in column order; None = n/a
     fragment: bool = False  # a dangling "2." — the copy stops inside this row
+    n_pre: int = 0  # how many of ``values`` (the last ones) were printed inside the label
+    offsets: list[int] = field(default_factory=list)  # where each cell after the label starts
+    dash_first: bool = False  # the first cell after the label is a dash (n/a or a separator)
+    slip: str = ""  # the label as printed when it is a near miss of ``label``
+    unlabelled: bool = False  # the copy prints no label: each cell has its own line
 
 
 @dataclass
 class Group:
     rows: list[Row] = field(default_factory=list)
-    years: list[int] | None = None  # from the printed header
+    years: list[int] | None = None  # from the printed header, when it reads as one
     header_line: int | None = None
+    header_tokens: list[int] | None = None  # every year printed in the header, as printed
+    line_at: Callable[[int], int] | None = None
 
 
 @cache
@@ -311,36 +330,95 @@ def find_groups(text: str, m: Methodology, line_at) -> list[Group]:
             continue
         code = codes[match.lastgroup or ""]
         found = _PRE_VALUE.findall(label)  # values printed between the label's words
-        pre = [None if v.lower() == "n/a" else v for v in found] if found else found
-        cell = _CELL_DP if code == "DP" else _CELL
-        post: list[str | None] = []
-        pos, fragment = end, False
-        while c := cell.match(text, pos):
-            pos = c.end()
-            v, frag = c.group("v", "frag")
-            if frag:
-                fragment = True
-                break
-            post.append(v or None)
-        if not pre and not post and not fragment:
-            continue
-        values = post + pre if pre and post else (pre or post)
+        pre = [None if v[0] in "nN" else v for v in found] if found else found
         name = " ".join((_PRE_VALUE.sub(" ", label) if found else label).split())
-        rows.append(Row(code, name, at, pos, line_at(at), values, fragment))
+        row = _cells(text, end, code, name, at, line_at)
+        if not pre and not row.values and not row.fragment:
+            continue
+        if pre:
+            row.values = row.values + pre
+            row.n_pre = len(pre)
+        rows.append(row)
     groups: list[Group] = []
     current: Group | None = None
     codes_in: set[str] = set()
     last_end = -1
     for row in rows:
+        if current is not None and row.code not in codes_in and \
+                not _is_gap(text, last_end, row.start):
+            # a row whose label has a slip ("Judicial Framework and Independent 4.50 ...")
+            slipped = _slipped_row(text, last_end, row.start, m, line_at)
+            if slipped is not None and slipped.code not in codes_in and \
+                    _is_gap(text, slipped.end, row.start):
+                current.rows.append(slipped)
+                codes_in.add(slipped.code)
+                last_end = slipped.end
         if current is None or row.code in codes_in or not _is_gap(text, last_end, row.start):
-            current = Group()
+            if current is not None:
+                _slipped_tail(current, text, last_end, codes_in, m, line_at)
+            current = Group(line_at=line_at)
             groups.append(current)
             codes_in = set()
             _attach_header(current, text, row.start, line_at)
         current.rows.append(row)
         codes_in.add(row.code)
         last_end = row.end
+    if current is not None:
+        _slipped_tail(current, text, last_end, codes_in, m, line_at)
     return [g for g in groups if _plausible(g, text)]
+
+
+def _cells(text: str, end: int, code: str, name: str, at: int, line_at) -> Row:
+    """The cells after a label that ends at ``end``, up to the first thing that is no cell."""
+    cell = _CELL_DP if code == "DP" else _CELL
+    post: list[str | None] = []
+    offsets: list[int] = []
+    pos, fragment, dash = end, False, False
+    while c := cell.match(text, pos):
+        pos = c.end()
+        v, frag = c.group("v", "frag")
+        if frag:
+            fragment = True
+            break
+        if not post and not v:
+            dash = c.group("na") in ("-", "–", "—")
+        post.append(v or None)
+        offsets.append(c.start("v") if v else c.start("na"))
+    return Row(code, name, at, pos, line_at(at), post, fragment, 0, offsets, dash)
+
+
+# A label that the lexicon does not know: capitalised words (with "and", "of", "&"), at most
+# six, right before a cell.
+_ANY_LABEL = re.compile(r"[\s|*:]*([A-Z][A-Za-z]+(?:[ \t]+(?:[A-Za-z]+|&)){0,5})(?=[\s|:*]+(?:\d|n/a))")
+
+
+def _slipped_row(text: str, start: int, end: int, m: Methodology, line_at) -> Row | None:
+    """A row at ``start`` (before ``end``) whose label is a near miss of a known name."""
+    hit = _ANY_LABEL.match(text, start, end)
+    if hit is None:
+        return None
+    near = names.near_name(names.words_of(hit.group(1)), m)
+    if near is None:
+        return None
+    code, known = near
+    row = _cells(text[:end], hit.end(1), code, known, hit.start(1), line_at)
+    if not row.values:
+        return None
+    row.slip = hit.group(1)
+    return row
+
+
+def _slipped_tail(group: Group, text: str, last_end: int, codes_in: set[str], m: Methodology,
+                  line_at) -> None:
+    """Rows with a slipped label right after the group's last row (the end of a table)."""
+    while True:
+        stop = min(len(text), last_end + 400)
+        row = _slipped_row(text, last_end, stop, m, line_at)
+        if row is None or row.code in codes_in:
+            return
+        group.rows.append(row)
+        codes_in.add(row.code)
+        last_end = row.end
 
 
 def _is_gap(text: str, start: int, end: int) -> bool:
@@ -358,10 +436,12 @@ def _is_gap(text: str, start: int, end: int) -> bool:
 
 _TOKEN = re.compile(r"[^\s|]+")
 _YEAR_TOKEN = re.compile(r"(?:19|20)\d\d")
+_VALUE_TOKEN = re.compile(r"(?:\d(?:[.,]\d{1,2})?|n/a|n\.a\.?|na|[-–—])[*†‡]?", re.I)
 
 
 def _attach_header(group: Group, text: str, start: int, line_at) -> None:
-    """The run of year tokens right before the group's first row, if any (a header)."""
+    """The run of year tokens right before the group's first row, if any (a header), and cells
+    between that header and the first row (a first row whose label was lost)."""
     window_start = max(0, start - 800)
     # Most groups have none: look at the last token first ("[^\\s|]+" read backwards).
     end = start
@@ -370,9 +450,21 @@ def _attach_header(group: Group, text: str, start: int, line_at) -> None:
     first = end
     while first > window_start and not (text[first - 1].isspace() or text[first - 1] == "|"):
         first -= 1
-    if first == end or not _YEAR_TOKEN.fullmatch(text, first, end):
+    if first == end:
         return
-    tokens = list(_TOKEN.finditer(text, window_start, start))
+    if _YEAR_TOKEN.fullmatch(text, first, end):
+        tokens = list(_TOKEN.finditer(text, window_start, start))
+        lead: list[re.Match[str]] = []
+    elif _VALUE_TOKEN.fullmatch(text, first, end):
+        tokens = list(_TOKEN.finditer(text, window_start, start))
+        lead = []
+        while tokens and _VALUE_TOKEN.fullmatch(tokens[-1].group()) and len(lead) < 40:
+            lead.append(tokens.pop())
+        lead.reverse()
+        if not tokens or not _YEAR_TOKEN.fullmatch(tokens[-1].group()):
+            return
+    else:
+        return
     years: list[int] = []
     first = start
     for tok in reversed(tokens):
@@ -381,26 +473,32 @@ def _attach_header(group: Group, text: str, start: int, line_at) -> None:
         years.append(int(tok.group()))
         first = tok.start()
     years.reverse()
+    if lead and (len(years) < 2 or len(lead) % len(years)):
+        return  # numbers before the first row that are no row of this table
+    if lead:
+        raw = [t.group().rstrip("*†‡") for t in lead]
+        values: list[str | None] = [None if not r[0].isdigit() else r for r in raw]
+        orphan = Row("", "", lead[0].start(), lead[-1].end(), line_at(lead[0].start()), values,
+                     offsets=[t.start() for t in lead], unlabelled=True)
+        group.rows.append(orphan)
+    group.header_tokens = years
+    group.header_line = line_at(first)
     if all(a < b for a, b in itertools.pairwise(years)):
         group.years = years
-        group.header_line = line_at(first)
 
 
 def _plausible(group: Group, text: str) -> bool:
-    """Drop stray matches in prose: a lone row needs a header, a score label, or to start a
-    line ("Corruption: 3.25"), as score blocks do."""
-    if group.years or len(group.rows) > 1:
+    """Drop stray matches in prose: a group needs a value that is not n/a, and a lone row needs
+    a header, a score label, or to start a line ("Corruption: 3.25"), as score blocks do."""
+    if not any(v is not None for row in group.rows for v in row.values):
+        return False
+    if group.header_tokens or len(group.rows) > 1:
         return True
     row = group.rows[0]
     if row.code in SCORE_CODES:
         return True
     line_start = text.rfind("\n", 0, row.start) + 1
     return not text[line_start:row.start].strip(" \t|")
-
-
-def header_years(groups: Iterable[Group]) -> list[int]:
-    """Every header's last year (the edition is the last column of a report's own table)."""
-    return [g.years[-1] for g in groups if g.years]
 
 
 @cache
@@ -413,78 +511,3 @@ def parse_value(text: str, code: str) -> Fraction | Decimal:
         except InvalidOperation:  # pragma: no cover - the regex admits digits only
             return Decimal(0)
     return Fraction(t)
-
-
-@dataclass
-class Tables:
-    values: dict[int, dict[str, Fraction | Decimal | None]] = field(default_factory=dict)
-    lines: dict[tuple[int, str], int] = field(default_factory=dict)
-    notes: list[Finding] = field(default_factory=list)
-    truncated: bool = False
-
-
-def assign(groups: list[Group], edition: int | None, m: Methodology) -> Tables:
-    """Place every row's cells under its column year; report conflicts, never overwrite."""
-    out = Tables()
-    for g in groups:
-        width = max(len(r.values) for r in g.rows)
-        years = g.years
-        if years is None:
-            years = infer_years(edition, width, m)
-            if years is None:
-                out.notes.append(Finding(
-                    "warning", "table_years_unknown",
-                    "a ratings table has no year header and the edition is unknown; "
-                    "its values were not read", g.rows[0].line))
-                continue
-            if width > 1:
-                out.notes.append(Finding(
-                    "info", "table_years_inferred",
-                    f"the table prints no year header; columns read as "
-                    f"{years[0]}–{years[-1]} (the last {width} editions)", g.rows[0].line))
-        for row in g.rows:
-            values = row.values
-            if len(values) > len(years):
-                out.notes.append(Finding(
-                    "warning", "table_extra_cells",
-                    f"{row.label} row has {len(values)} cells for {len(years)} year columns; "
-                    "extra cells ignored", row.line))
-                values = values[: len(years)]
-            if row.fragment or (g.years and len(values) < len(years)):
-                out.truncated = True
-                out.notes.append(Finding(
-                    "info", "table_row_truncated",
-                    f"{row.label} row stops after {len(values)} of {len(years)} cells "
-                    "(the copy is cut short)", row.line))
-            for year, raw in zip(years, values, strict=False):
-                value = None if raw is None else parse_value(raw, row.code)
-                cells = out.values.setdefault(year, {})
-                if row.code in cells:
-                    if cells[row.code] != value:
-                        out.notes.append(Finding(
-                            "warning", "table_conflict",
-                            f"{row.label} {year} printed as {_show(cells[row.code])} at line "
-                            f"{out.lines[(year, row.code)]} and as {_show(value)} here; "
-                            "the first is kept", row.line))
-                    continue
-                cells[row.code] = value
-                out.lines[(year, row.code)] = row.line
-    return out
-
-
-def infer_years(edition: int | None, width: int, m: Methodology) -> list[int] | None:
-    """The last ``width`` editions up to ``edition`` (1999 is the 1999–2000 edition)."""
-    if edition is None or width < 1:
-        return None
-    known = [y for y in sorted(m.editions) if y <= edition]
-    if edition in m.editions and len(known) >= width:
-        return known[-width:]
-    return list(range(edition - width + 1, edition + 1))
-
-
-def _show(value: Fraction | Decimal | None) -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, Decimal):
-        return str(value)
-    return f"{float(value):.2f}"

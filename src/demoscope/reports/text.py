@@ -13,28 +13,47 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 
 from demoscope.methodology import Methodology
-from demoscope.reports import detect, tables
+from demoscope.reports import columns, detect, names, tables
 from demoscope.reports.model import Finding, Footnote, Report, Section, Shape, Statement
 from demoscope.reports.source import Doc, last_tokens
+from demoscope.scoring import change_verb
 
 _NUM = r"\d(?:[.,]\d{1,2})?"
+# The verbs of a rating change. "improves"/"deteriorates" (and their kin) say which way the
+# rating went; "decreased", "rose", "fell", "dropped" only say which way the *number* went,
+# which is an improvement on one scale and a deterioration on the other: their kind is
+# decided from the numbers and the report's scale (``build``), and a finding says so.
 _VERB = (r"(?:improve[sd]?|deteriorate[sd]?|decline[sd]?|worsen(?:s|ed)?|remain(?:s|ed)?|"
-         r"stay(?:s|ed)?)")
+         r"stay(?:s|ed)?|unchanged|decrease[sd]?|increase[sd]?|fall(?:s|en)?|fell|rise[sn]?|"
+         r"rose|drop(?:s|ped)?)")
 _ADVERB = r"(?:\s+(?:slightly|significantly|marginally|further))?"
-_TAIL = (rf"\s+(?P<verb>{_VERB}){_ADVERB}\s+(?:(?:unchanged\s+)?at\s+(?P<at>{_NUM})|"
-         rf"from\s+(?P<from>{_NUM})\s+to\s+(?P<to>{_NUM}))(?![\d])")
+_BY = (r"(?:\s+by\s+(?:\d(?:[.,]\d{1,2})?|a\s+quarter|one\s+quarter|half\s+a|a\s+half)"
+       r"(?:\s+(?:of\s+a\s+)?points?)?)?")
+_TAIL = (rf"\s+(?P<verb>{_VERB}){_ADVERB}{_BY}\s+(?:(?:unchanged\s+)?at\s+(?P<at>{_NUM})|"
+         rf"(?P<fromword>from\s+)?(?P<from>{_NUM})\s+to\s+(?P<to>{_NUM})|"
+         rf"to\s+(?P<to2>{_NUM}),?\s+from\s+(?P<from2>{_NUM}))(?![\d])")
+#: Kind of change by the start of the verb; "" = the numbers decide (see ``_VERB``).
 _KINDS = {"improv": "improves", "deterio": "deteriorates", "declin": "deteriorates",
-          "worsen": "deteriorates", "remain": "remains", "stay": "remains"}
+          "worsen": "deteriorates", "remain": "remains", "stay": "remains",
+          "unchang": "remains", "decreas": "", "increas": "", "fall": "", "fell": "",
+          "rise": "", "rose": "", "drop": ""}
 #: Every printed verb starts with one of these (``_VERB``'s alternatives): the tail search
 #: looks for them with ``str.find`` and tries the tail pattern only there.
-_VERB_STEMS = ("improve", "deteriorate", "decline", "worsen", "remain", "stay")
-_KIND_OF = {k[:3]: v for k, v in _KINDS.items()}  # the first three letters tell the verbs apart
+_VERB_STEMS = ("improve", "deteriorate", "decline", "worsen", "remain", "stay", "unchanged",
+               "decrease", "increase", "fall", "fell", "rise", "rose", "drop")
+
+
+def _kind_of(verb: str) -> str:
+    v = verb.lower()
+    return next(kind for stem, kind in _KINDS.items() if v.startswith(stem))
+
+
 _BOUNDARY = re.compile(r"[.!?][\"”’)\]]*(?:\[\d{1,3}\])*\s+(?=[\"“(\[]?[A-Z0-9•])")
 _SENT_END = re.compile(r"[.!?](?=[\"”’)\]]*(?:\s|\Z))")
 _BULLET = re.compile(r"^\s*(?:[•▪●◦·*-]|\d+\.)\s+")
@@ -92,18 +111,21 @@ def _names_by_last_word(m: Methodology) -> dict[str, tuple[tuple[int, tuple[str,
 #: process thus deteriorates from ...").
 _PRE_VERB = frozenset({"thus", "therefore", "also", "again", "further", "consequently",
                        "accordingly", "hence", "still", "slightly", "significantly",
-                       "marginally", "both", ","})
+                       "marginally", "both", ",", "has", "have", "had", "was", "were", "is",
+                       "been", "-", "–", ":"})
 
 
-def _head(text: str, end: int, m: Methodology) -> tuple[tuple[str, ...], int] | None:
-    """(categories, start offset) of the words just before a tail: "rating for|in <cat>",
+def _head(text: str, end: int, m: Methodology) -> tuple[tuple[str, ...], int, str] | None:
+    """(categories, start offset, slip) of the words just before a tail: "rating for|in <cat>",
     "<cat> rating|score", "ratings for <cat> and <cat>" (one value for both), or "Democracy
-    Score" alone."""
+    Score" alone. ``slip`` is the name as printed when it is a near miss of a category's name
+    ("Judicial Framework and Independent rating"), else ""."""
     toks, start_of = last_tokens(text, max(0, end - 160), end, 12, comma=True)
     if not toks:
         return None
-    low = [t.lower() for t in toks]
+    low = [t.lower().strip(":;") for t in toks]
     ending = _names_by_last_word(m)
+    slips: list[str] = []
 
     def cat_ending_at(i: int) -> tuple[str, int] | None:  # category whose last word is low[i]
         if i < 0:
@@ -114,7 +136,15 @@ def _head(text: str, end: int, m: Methodology) -> tuple[tuple[str, ...], int] | 
                 if text[first - 1: first] == "-":
                     return None
                 return code, i - n + 1
+        for n in range(min(5, i + 1), 0, -1):  # a near miss of a name ("Independent")
+            near = names.near_name(low[i - n + 1: i + 1], m)
+            if near is not None:
+                slips.append(" ".join(toks[i - n + 1: i + 1]))
+                return near[0], i - n + 1
         return None
+
+    def found(codes: tuple[str, ...], at: int) -> tuple[tuple[str, ...], int, str]:
+        return codes, at, slips[-1] if slips else ""
 
     last = len(low) - 1
     while last > 0 and low[last] in _PRE_VERB:
@@ -122,7 +152,7 @@ def _head(text: str, end: int, m: Methodology) -> tuple[tuple[str, ...], int] | 
     if low[last] in _RATING_WORDS:
         hit = cat_ending_at(last - 1) if last >= 1 else None
         if hit:
-            return (hit[0],), start_of(hit[1])
+            return found((hit[0],), start_of(hit[1]))
     hit = cat_ending_at(last)
     if hit:
         codes = [hit[0]]
@@ -135,9 +165,9 @@ def _head(text: str, end: int, m: Methodology) -> tuple[tuple[str, ...], int] | 
         if j >= 0 and low[j] == "the":
             j -= 1
         if j >= 1 and low[j] in ("for", "in", "of") and low[j - 1] in ("rating", "ratings"):
-            return tuple(codes), start_of(j - 1)
+            return found(tuple(codes), start_of(j - 1))
         if hit[0] == "DS":
-            return ("DS",), start_of(hit[1])
+            return found(("DS",), start_of(hit[1]))
     return None
 
 
@@ -215,10 +245,11 @@ def _lowered(doc: Doc) -> str:
 
 def read_statements(doc: Doc, text: str, m: Methodology) -> list[Statement]:
     """Every rating sentence, in document order, with its sentence and justification."""
-    return _read_statements(doc.view(text), m, paragraphs(text))
+    return _read_statements(doc.view(text), m, paragraphs(text), [])
 
 
-def _read_statements(doc: Doc, m: Methodology, paras: list[Paragraph]) -> list[Statement]:
+def _read_statements(doc: Doc, m: Methodology, paras: list[Paragraph],
+                     notes: list[Finding]) -> list[Statement]:
     tail = _statement_patterns(m)[1]
     text = doc.text
     out: list[Statement] = []
@@ -226,11 +257,19 @@ def _read_statements(doc: Doc, m: Methodology, paras: list[Paragraph]) -> list[S
         found = _head(text, t.start(), m)
         if found is None:
             continue
-        cats, start = found
+        cats, start, slip = found
+        line = doc.line_at(start)
         verb = text[t.start("verb"): t.end("verb")]
-        kind = _KIND_OF[verb[:3].lower()]
-        to_raw = t.group("to") or t.group("at")
-        frm = t.group("from")
+        kind = _kind_of(verb)
+        to_raw = t.group("to") or t.group("at") or t.group("to2")
+        frm = t.group("from") or t.group("from2")
+        rest_of_copy = text[t.end():].strip()
+        if rest_of_copy in ("", ".", ",") and not _two_decimals(to_raw):
+            notes.append(Finding(
+                "warning", "statement_cut",
+                f"the copy ends inside a rating change ({text[start:t.end()].strip()!r}): the "
+                "last number is cut, so the change is not read", line))
+            continue
         para = _containing(paras, start, len(text))
         s_start, s_end = _sentence(text, start, t.end(), para)
         sentence = " ".join(_BULLET.sub("", text[s_start:s_end]).split())
@@ -238,13 +277,40 @@ def _read_statements(doc: Doc, m: Methodology, paras: list[Paragraph]) -> list[S
         # essays in the sentences around it: the justification is all but the statement.
         rest = text[para[0]:start] + " " + text[t.end():para[1]]
         rest = " ".join(_BULLET.sub("", rest).split())
+        if slip:
+            notes.append(Finding(
+                "info", "category_name_slip",
+                f"{slip!r} is no category name; read as {_category_name(m, cats[-1])}, the name "
+                "it nearly spells", line))
+        if t.group("from") and not t.group("fromword"):
+            notes.append(Finding(
+                "info", "statement_without_from",
+                f"the change prints no 'from' ({text[t.start('verb'):t.end()]!r}); "
+                f"{frm} is read as the previous value", line))
+        if para[1] >= len(text.rstrip()) and not _SENT_END.search(text, t.end(), para[1] + 1):
+            notes.append(Finding(
+                "info", "statement_cut_short",
+                "the copy ends inside this rating change; its numbers are read, the rest of "
+                "its sentence is missing", line))
         out.extend(Statement(
             category=cat,
             from_value=_value(frm, cat) if frm else None,
             to_value=_value(to_raw, cat),
             verb=verb, kind=kind, sentence=sentence,
-            line=doc.line_at(start), justification=rest) for cat in cats)
+            line=line, justification=rest) for cat in cats)
     return out
+
+
+def _two_decimals(raw: str) -> bool:
+    """Whether a number is printed with two decimals, as every real copy prints its ratings
+    and scores: a shorter number where the copy ends is a cut one ("to 4.", "to 4.7")."""
+    return len(raw) == 4
+
+
+def _category_name(m: Methodology, code: str) -> str:
+    if code in m.categories:
+        return m.categories[code].name
+    return names.SCORE_LABELS.get(code, (code,))[0]
 
 
 def _value(raw: str, code: str) -> Fraction | Decimal:
@@ -303,7 +369,8 @@ def read_body(doc: Doc, text: str, m: Methodology) -> Body:
     computed once here and shared by every part of the body."""
     doc = doc.view(text)
     paras = paragraphs(text, doc.lines)
-    body = Body(statements=_read_statements(doc, m, paras))
+    body = Body()
+    body.statements = _read_statements(doc, m, paras, body.notes)
     lines = doc.lines
     offsets = doc.starts
     # Citations "[n]" and footnote listings (a line opening on "[n]" and text) in one pass.
@@ -409,7 +476,7 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
         doc.file, prepared, doc.kind, doc.line_map).line_at
     groups = tables.find_groups(prepared, m, at)
     edition = detect.find_edition(text, doc.line_at)
-    header_last = tables.header_years(groups)
+    header_last = columns.header_end(groups, m)
     if edition is not None:
         report.edition, report.edition_line = int(edition.value), edition.line  # type: ignore[arg-type]
         if header_last and max(header_last) != report.edition:
@@ -423,26 +490,31 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
             "info", "edition_from_table",
             f"no edition printed in a title; {report.edition} read from the table's last column",
             None))
-    direction, _how = detect.find_scale(text, report.edition, m, view.lower)
+    direction, how = detect.find_scale(text, report.edition, m, view.lower)
     report.scale = m.direction_label(direction)
     name, country, line = detect.find_country(text, doc.line_at)
     report.country, report.country_line = name, line
     report.iso3 = country.iso3 if country else None
-    placed = tables.assign(groups, report.edition, m)
+    placed = columns.assign(groups, report.edition, m)
     report.tables, report.cell_lines = placed.values, placed.lines
     report.notes.extend(placed.notes)
     report.truncated = placed.truncated
     if report.edition is not None:
         row = report.tables.get(report.edition, {})
         ds, dp = row.get("DS"), row.get("DP")
-        report.democracy_score = ds if isinstance(ds, Decimal) else None
-        report.democracy_percentage = dp if isinstance(dp, Decimal) else None
-        if ds is not None:
-            report.score_line = report.cell_lines.get((report.edition, "DS"))
+        score_line = report.cell_lines.get((report.edition, "DS"))
+    else:  # a partial copy with no edition: its undated score block is still its own
+        ds, dp = (placed.undated.get(c, (None, None))[0] for c in ("DS", "DP"))
+        score_line = placed.undated["DS"][1] if "DS" in placed.undated else None
+    report.democracy_score = ds if isinstance(ds, Decimal) else None
+    report.democracy_percentage = dp if isinstance(dp, Decimal) else None
+    if ds is not None:
+        report.score_line = score_line
+    _scale_note(report, m, direction, how, text, view)
     report.regime, report.regime_line = detect.find_regime(text, m, doc.line_at, view.lines,
                                                             view.lower)
     body = read_body(view, text, m)
-    report.statements = body.statements
+    report.statements = _numeric_kinds(body.statements, report, m, direction)
     report.sections = body.sections
     report.summary = body.summary
     report.summary_paragraphs = body.summary_paragraphs
@@ -454,6 +526,56 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
         report.notes.append(Finding("info", "scores_cut_off",
                                     "the closing scores block is cut off", None))
     return report
+
+
+_SCALE_WHY = {"legend": "its scale statement says so",
+              "percentage": "it prints a Democracy Percentage, which the 7-best site "
+                            "introduced with its scale"}
+
+
+def _scale_note(report: Report, m: Methodology, direction, how: str, text: str,
+                view: Doc) -> None:
+    """A finding when the copy prints an edition on the other scale than the edition's own
+    (today's site shows the editions before 2020 converted to the 7-best scale): the values
+    stay as printed, with ``scale`` as printed, and the finding says how they convert."""
+    ed = m.editions.get(report.edition) if report.edition is not None else None
+    if ed is None or ed.direction is direction or how not in _SCALE_WHY:
+        return
+    at = detect.scale_statement(view.lower) if how == "legend" else None
+    example = ""
+    if report.democracy_score is not None:
+        own = m.scale.convert(Fraction(report.democracy_score))
+        example = (f" (the Democracy Score {report.democracy_score} printed here is "
+                   f"{float(own):.2f} in the {ed.year} edition)")
+    low, high = m.scale.min, m.scale.max
+    report.notes.append(Finding(
+        "info", "scale_converted",
+        f"values are printed on the {report.scale} scale ({_SCALE_WHY[how]}); the {ed.year} "
+        f"edition published them on the {m.direction_label(ed.direction)} scale. They are kept "
+        f"as printed; on the edition's own scale each value is {low + high} − x{example}",
+        view.line_at(at) if at is not None else report.edition_line))
+
+
+def _numeric_kinds(statements: list[Statement], report: Report, m: Methodology,
+                   direction) -> list[Statement]:
+    """Give a kind to changes whose verb only says which way the number moved ("decreased",
+    "rose"): on the report's scale the numbers decide, and a finding says so."""
+    out = []
+    for s in statements:
+        if s.kind or s.from_value is None:
+            out.append(s if s.kind else replace(s, kind="remains"))
+            continue
+        kind = change_verb(m, direction, Fraction(s.from_value), Fraction(s.to_value))
+        report.notes.append(Finding(
+            "info", "verb_read_from_numbers",
+            f"{s.verb!r} says only which way the number moved; on the {report.scale} scale "
+            f"{s.from_value} to {s.to_value} {_AS[kind]}", s.line))
+        out.append(replace(s, kind=kind))
+    return out
+
+
+_AS = {"improves": "is an improvement", "deteriorates": "is a deterioration",
+       "remains": "is no change"}
 
 
 def parse(doc: Doc, m: Methodology) -> Report:

@@ -14,9 +14,11 @@ items become bullets, and every text line remembers its source line for findings
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from demoscope.errors import ReportParseError
 from demoscope.methodology import Methodology
+from demoscope.reports import detect, tables
 from demoscope.reports.model import Finding, Report
 from demoscope.reports.source import Doc, normalise
 from demoscope.reports.text import build
@@ -28,7 +30,6 @@ _BLOCK = {
     "tbody", "thead", "tfoot", "title", "tr", "ul",
 }
 _SKIP = {"script", "style", "noscript", "template", "svg", "head"}
-_LAST_YEAR = re.compile(r"Last Year.s Democracy Percentage[^\n]*\n[^\n]*", re.I)
 
 
 def html_to_doc(html: str, file: str) -> Doc:
@@ -110,16 +111,104 @@ def html_to_doc(html: str, file: str) -> Doc:
 
 def parse(doc: Doc, m: Methodology) -> Report:
     """A web page of an edition (2018–2024 site, or an older country page)."""
-    text = _LAST_YEAR.sub(lambda mm: re.sub(r"[^\n]", " ", mm.group()), doc.text)
+    text = _blank_last_year(doc.text, m)
     report = build(doc, "webpage", m, text)
     if report.democracy_percentage is None:
-        dp = re.search(r"Democracy[\s-]+Percentage[\s:]+(\d{1,3}(?:[.,]\d{1,2})?)(?![\d])",
-                       text, re.I)
+        dp = _DP.search(text)
         if dp:
-            from decimal import Decimal
-
             report.democracy_percentage = Decimal(dp.group(1).replace(",", "."))
-    if not report.statements and re.search(r"Score changes in", text, re.I):
-        report.notes.append(Finding("info", "no_score_changes",
-                                    "the page lists no score changes", None))
+    for code, pattern in (("Democracy Score", tables._DS_MAX),
+                          ("Democracy Percentage", tables._DP_MAX)):
+        hit = _first(pattern, text)
+        if hit:
+            report.notes.append(Finding(
+                "info", "score_scale_maximum",
+                f"{code} {hit.group(1).split()[-1].strip('|:')} is followed by "
+                f"{hit.group(2).strip(' |')}: read as the scale's maximum, not as a second value",
+                doc.line_at(hit.start(2))))
+    _heading(report, doc, text)
+    if report.regime is None and (report.democracy_score is not None
+                                  or report.democracy_percentage is not None):
+        report.notes.append(Finding("info", "regime_not_printed",
+                                    "the page prints no regime label beside its scores; "
+                                    "none is read", report.score_line))
     return report
+
+
+_DP = re.compile(r"Democracy[\s-]+Percentage[\s:|]+(\d{1,3}(?:[.,]\d{1,2})?)(?![\d])", re.I)
+_HEADING = re.compile(r"(?im)^[^\n]{0,16}?\b(no\s+)?score\s+changes\b(?:[ \t]+in[ \t]+((?:19|20)\d\d))?")
+_LAST_YEAR_LABEL = re.compile(r"Last Year.s Democracy (?:Percentage|Score)[^\n]*", re.I)
+_NUMBERS_LINE = re.compile(r"[\d.,/|%\s]+")
+_NUMBERS_THEN_WORDS = re.compile(r"[\d.,/|%\s]*([A-Za-z][A-Za-z \t-]*)")
+
+
+def _first(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    needle = "democracy score" if pattern is tables._DS_MAX else "democracy percentage"
+    return pattern.search(text) if needle in text.lower() else None
+
+
+def _blank_last_year(text: str, m: Methodology) -> str:
+    """Blank last year's percentage and status ("Last Year's Democracy Percentage & Status",
+    then "53 100 Semi-Consolidated Democracy" on one line or its parts on lines of their own):
+    they are not this edition's values, and last year's regime must not pass for this one's
+    on a page that prints none."""
+    hit = _LAST_YEAR_LABEL.search(text)
+    if hit is None:
+        return text
+    labels = detect.regime_labels(m)
+    lines = text.split("\n")
+    start = text.count("\n", 0, hit.start())
+    lines[start] = _spaces(lines[start])
+    i, numbers = start + 1, 0
+    while i < len(lines) and numbers < 4:
+        line = lines[i]
+        if not line.strip():
+            i += 1
+            continue
+        if _NUMBERS_LINE.fullmatch(line):
+            lines[i] = _spaces(line)
+            numbers += 1
+            i += 1
+            continue
+        words = _NUMBERS_THEN_WORDS.fullmatch(line)
+        if words and detect.regime_key(words.group(1)).encode() in labels:
+            lines[i] = _spaces(line)
+        break
+    return "\n".join(lines)
+
+
+def _spaces(line: str) -> str:
+    return " " * len(line)
+
+
+def _heading(report: Report, doc: Doc, text: str) -> None:
+    """Findings about the "Score changes" heading: "No score changes", a page that lists none,
+    and a heading year that is not the edition's (the pages of some editions name the year
+    of the events, one before the edition: "Score changes in 2022" on the 2023 page)."""
+    heading = _HEADING.search(text)
+    if heading is None:
+        return
+    line = doc.line_at(heading.start())
+    if heading.group(1) or not report.statements:
+        report.notes.append(Finding("info", "no_score_changes",
+                                    "the page lists no score changes", line))
+    year = int(heading.group(2)) if heading.group(2) else None
+    if year is None or report.edition is None:
+        return
+    if report.edition_line == line and report.edition == year:
+        report.notes.append(Finding(
+            "info", "edition_from_heading",
+            f"no title or page address names the edition; {year} is read from the "
+            f"'Score changes in {year}' heading (on some editions' pages that heading names "
+            "the year of the events, one before the edition)", line))
+    elif year == report.edition - 1:
+        report.notes.append(Finding(
+            "info", "heading_names_previous_year",
+            f"the heading says 'Score changes in {year}', the year of the events the "
+            f"{report.edition} edition covers; the changes are read as the {report.edition} "
+            "edition's", line))
+    elif year != report.edition:
+        report.notes.append(Finding(
+            "warning", "edition_heading_mismatch",
+            f"the heading says 'Score changes in {year}' but the page is the "
+            f"{report.edition} edition", line))
