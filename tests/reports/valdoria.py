@@ -19,6 +19,7 @@ Layouts of a ratings table (how text extraction renders one):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -276,3 +277,44 @@ PAGE_2024 = Page(2024, "3.79", "46.43", None, [], heading=None)
 
 def page(base: Page = PAGE_2019, **kw) -> Page:
     return replace(base, **kw)
+
+
+# --- damage done to a rendered copy ---------------------------------------------------------
+
+def line_of(text: str, needle: str) -> int:
+    """The 1-based line where ``needle`` first occurs."""
+    return text.count("\n", 0, text.index(needle)) + 1
+
+
+def glue_years(text: str, years: list[int]) -> str:
+    """Print a header's years without separators ("200920102011...")."""
+    run = re.compile(r"[\s|]*".join(str(y) for y in years))
+    return run.sub("".join(str(y) for y in years), text, count=1)
+
+
+def misprint_year(text: str, years: list[int], i: int) -> str:
+    """Print year ``i`` of the header as the year before it (a year printed twice)."""
+    printed = [str(y) for y in years]
+    wrong = printed.copy()
+    wrong[i] = printed[i - 1] if i else str(years[0] - 1)
+    sep = r"([\s|]*)"
+    pattern = re.compile(sep.join(printed))
+    def fix(m: re.Match[str]) -> str:
+        seps = [*m.groups(), ""]
+        return "".join(y + s for y, s in zip(wrong, seps, strict=True))
+    return pattern.sub(fix, text, count=1)
+
+
+def drop_label(text: str, label: str) -> str:
+    """Lose a row's label (its cells stay where they were)."""
+    at = text.index(label)
+    return text[:at] + text[at + len(label):].lstrip(" \t")
+
+
+def cut_after(text: str, needle: str, keep: int = 0) -> str:
+    """The copy stops ``keep`` characters after the first ``needle`` ends."""
+    return text[: text.index(needle) + len(needle) + keep]
+
+
+def rename(text: str, old: str, new: str) -> str:
+    return text.replace(old, new).replace(old.lower(), new.lower())

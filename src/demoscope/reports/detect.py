@@ -276,7 +276,13 @@ def scale_statement(lowered: str) -> int | None:
 
 def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | None]:
     """(name as printed, registry country or None, line). Unknown countries keep their
-    printed name so a report about them still parses fully."""
+    printed name so a report about them still parses fully.
+
+    What the document itself prints comes first (a title; a name before "by Author", "|
+    Freedom House" or "10-year ratings"; the name under the "Nations in Transit YEAR" heading;
+    the subject of its rating sentences or of its Democracy Score), then the page address, the
+    capital in the header, and the registry names the text mentions most: a name the registry
+    does not know is still the country when the document prints it so."""
     reg = registry()
     for pattern in _TITLE_PATTERNS:
         # "X: Nations in Transit YEAR" page titles sit at the top; the others anywhere.
@@ -292,10 +298,6 @@ def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | 
                 continue
             return name, reg.find(name), line_at(m.start(gi))
     head = text[:4000]
-    url = _COUNTRY_URL.search(head)
-    slug = " ".join(url.group(1).split("-")) if url else None
-    if url and slug and (by_url := reg.find(slug)):
-        return by_url.name, by_url, line_at(url.start(1))
     # A name followed by " by Author" or "| Freedom House": no name ending after the last
     # "by X" or "|" of the first 4040 characters can be one, so the search stops there.
     bound = max((mm.start() for p in _BY_CAPITAL for mm in p.finditer(text, 0, 4040)),
@@ -308,6 +310,10 @@ def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | 
             after = text[m.end(): m.end() + 40]
             if _BY_AUTHOR.match(after) or _FREEDOM_HOUSE.match(after):
                 return m.group(), reg.find(m.group()), line_at(m.start())
+    named = _named_in_header(head)
+    if named:
+        name, pos = named
+        return name, reg.find(name), line_at(pos)
     subjects: list[tuple[str, int]] = []  # read lazily: the first known country ends it
     known: dict[str, Country | None] = {}
     for name, pos in _subjects(text[:60000]):
@@ -320,6 +326,18 @@ def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | 
     if len({name for name, _ in subjects}) == 1:  # one subject throughout: an unknown country
         name, pos = subjects[0]
         return name, None, line_at(pos)
+    ds = _DS_SUBJECT.search(text[:60000])
+    if ds:
+        return ds.group(1), reg.find(ds.group(1)), line_at(ds.start(1))
+    url = _COUNTRY_URL.search(head)
+    slug = " ".join(url.group(1).split("-")) if url else None
+    if url and slug:
+        by_url = reg.find(slug)
+        if by_url:
+            return by_url.name, by_url, line_at(url.start(1))
+        # an unknown country's page: its address names it
+        name = " ".join(w if w in ("and", "of", "the") else w.capitalize() for w in slug.split())
+        return name, None, line_at(url.start(1))
     cm = _CAPITAL.search(text[:20000])
     if cm:
         country = capital_country(cm.group(1))
@@ -337,13 +355,62 @@ def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | 
     if subjects:  # a country the registry does not know, named as the rating's subject
         name, pos = subjects[0]
         return name, None, line_at(pos)
-    ds = _DS_SUBJECT.search(text[:60000])
-    if ds:
-        return ds.group(1), reg.find(ds.group(1)), line_at(ds.start(1))
-    if url and slug:  # an unknown country's page: its address is all that names it
-        name = " ".join(w if w in ("and", "of", "the") else w.capitalize() for w in slug.split())
-        return name, None, line_at(url.start(1))
+    owner = _most_possessive(text[:60000])
+    if owner:
+        name, pos = owner
+        return name, reg.find(name), line_at(pos)
     return None, None, None
+
+
+# Words a name before "by Author" never ends with or contains (titles, headings, filler)
+_NOT_NAME = frozenset({"Report", "Reports", "This", "The", "Summary", "Executive", "Nations",
+                       "Transit", "Freedom", "House", "Country", "Page", "Total", "File",
+                       "Type", "Document", "Author", "Authors", "Edited", "Written", "Its",
+                       "Of", "And", "Advisers", "Introduction", "Overview"})
+_HEAD_NAME = re.compile(
+    r"(?m)^(?:[^\n]*?\s)?((?:[A-Z][\w'’-]+)(?:[ \t]+(?:[A-Z][\w'’-]+|and|of|the)){0,3})"
+    r"(?:[ \t]+(?:[Bb]y[ \t]+[A-Z]|10-year ratings)|[ \t]*\|[ \t]*Freedom House)")
+_UNDER_TITLE = re.compile(
+    r"(?m)^[ \t]*Nations in Transit[ \t]+(?:19|20)\d\d[ \t]*\n(?:[ \t]*\n){0,3}[ \t]*"
+    r"([A-Z][\w'’-]+(?:[ \t]+(?:[A-Z][\w'’-]+|and|of|the)){0,3})[ \t]*$")
+
+
+def _named_in_header(head: str) -> tuple[str, int] | None:
+    """A name the registry may not know, printed where documents print their country: before
+    "by Author" ("Valdoria by Ana Example"), before "| Freedom House" or "10-year ratings", or
+    on its own line under the "Nations in Transit YEAR" heading of a page."""
+    for m in _HEAD_NAME.finditer(head):
+        words = m.group(1).split()
+        while words and words[0] in _NOT_NAME:  # "This Report Valdoria by ..." → "Valdoria"
+            words.pop(0)
+        if words and not any(w in _NOT_NAME for w in words):
+            name = " ".join(words)
+            return name, m.end(1) - len(name)
+    under = _UNDER_TITLE.search(head)
+    if under and not _is_band_line(under.group(1)) and under.group(1).split()[0] not in _NOT_NAME:
+        return under.group(1), under.start(1)
+    return None
+
+
+def _is_band_line(line: str) -> bool:
+    key = re.sub(r"[^a-z]", "", line.lower())
+    return any(w in key for w in ("democracy", "regime", "authoritarian", "consolidated"))
+
+
+_POSSESSIVE = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})['’]s\b")
+
+
+def _most_possessive(text: str) -> tuple[str, int] | None:
+    """The proper name the text puts most often in the possessive ("Valdoria’s parliament"):
+    the last resort for a copy that names its country nowhere else."""
+    counts: dict[str, tuple[int, int]] = {}
+    for m in _POSSESSIVE.finditer(text):
+        n, first = counts.get(m.group(1), (0, m.start()))
+        counts[m.group(1)] = (n + 1, first)
+    if not counts:
+        return None
+    name = max(counts, key=lambda k: (counts[k][0], -counts[k][1]))
+    return name, counts[name][1]
 
 
 _BY_CAPITAL = (re.compile(r"by\s+[A-Z]"), re.compile(r"By\s+[A-Z]"))

@@ -71,7 +71,7 @@ _DP_MAX = re.compile(
     r"(?![ \t|]*\d)")
 _NA = re.compile(r"[nN]/[aA]")
 _LETTER_DIGIT = re.compile(r"\d(?<=[A-Za-z*:)]\d)")  # digit first: the engine scans faster
-_DIGIT_RUN = re.compile(r"\d[\d.]{7,}")
+_DIGIT_RUN = re.compile(r"\d[\d.]{5,}")
 _YEAR_GLUE = re.compile(r"(?:(?:19|20)\d\d){2,}")
 _VALUE_GLUE = re.compile(r"(?:\d\.\d\d){2,}(?:\d\.?)?")
 
@@ -101,7 +101,40 @@ def _unglue(m: re.Match[str]) -> str:
         return " ".join(run[i:i + 4] for i in range(0, len(run), 4))
     if _VALUE_GLUE.fullmatch(run):
         return " ".join(re.findall(r"\d\.\d\d|\d\.?", run))
+    if run.count(".") >= 2 and run.isascii():
+        cells = _grid_cells(run)
+        if cells:
+            return " ".join(cells)
     return run
+
+
+#: Ratings as tables print them when trailing zeros are dropped ("4", "3.5", "4.25").
+_GRID_CELL = re.compile(r"[1-7](?:\.(?:[05]|[0257][05]))?")
+
+
+def _grid_cells(run: str) -> list[str] | None:
+    """The one way to cut a run of glued ratings printed without trailing zeros ("44.254.5")
+    into ratings on the quarter grid (a last "4." where a copy stops included); ``None`` when
+    there is no way or more than one."""
+    n = len(run)
+    ways: list[list[list[str]]] = [[] for _ in range(n + 1)]  # ways[i]: cuts of run[i:]
+    ways[n] = [[]]
+    for i in range(n - 1, -1, -1):
+        found: list[list[str]] = []
+        for size in (1, 3, 4):
+            piece = run[i:i + size]
+            if len(piece) == size and _GRID_CELL.fullmatch(piece) and \
+                    (size != 3 or piece[2] in "05") and (size != 4 or piece[2:] in _QUARTERS):
+                found += [[piece, *rest] for rest in ways[i + size]]
+            if len(found) > 1:
+                break
+        if i == n - 2 and run[i].isdigit() and run[i + 1] == ".":  # "4." where the copy stops
+            found.append([run[i:]])
+        ways[i] = found[:2]
+    return ways[0][0] if len(ways[0]) == 1 else None
+
+
+_QUARTERS = ("00", "25", "50", "75")
 
 
 #: UTF-8 lead bytes of the non-ASCII characters that "\\d" matches (Unicode decimal digits,
@@ -126,10 +159,10 @@ def _byte_classes() -> bytes:
 
 _BYTE_CLASSES = _byte_classes()
 # In the byte classes, a place ``_LETTER_DIGIT`` may match (a digit right after a letter, "*",
-# ":" or ")") and one ``_DIGIT_RUN`` may (a digit, then 7 bytes of digits or dots). Both open
+# ":" or ")") and one ``_DIGIT_RUN`` may (a digit, then 5 bytes of digits or dots). Both open
 # on the digit, which the regex engine finds fast: digits are few.
 _GLUED_BYTES = re.compile(rb"0(?<=a0)")
-_RUN_BYTES = re.compile(rb"0[0.c]{7}")
+_RUN_BYTES = re.compile(rb"0[0.c]{5}")
 
 
 def prepare(text: str, lowered: str | None = None) -> str:

@@ -130,18 +130,24 @@ def _head(text: str, end: int, m: Methodology) -> tuple[tuple[str, ...], int, st
     def cat_ending_at(i: int) -> tuple[str, int] | None:  # category whose last word is low[i]
         if i < 0:
             return None
+        exact, hit = 0, None
         for n, key, code in ending.get(low[i], ()):  # the longest name that fits wins
             if n <= i + 1 and tuple(low[i - n + 1: i + 1]) == key:
                 first = start_of(i - n + 1)
                 if text[first - 1: first] == "-":
                     return None
-                return code, i - n + 1
-        for n in range(min(5, i + 1), 0, -1):  # a near miss of a name ("Independent")
+                exact, hit = n, (code, i - n + 1)
+                break
+        if exact > 1:
+            return hit
+        # a near miss of a longer name ("Independant Media", whose last word alone is the
+        # one-word alias "media"; "Judicial Framework and Independent")
+        for n in range(min(5, i + 1), exact, -1):
             near = names.near_name(low[i - n + 1: i + 1], m)
             if near is not None:
                 slips.append(" ".join(toks[i - n + 1: i + 1]))
                 return near[0], i - n + 1
-        return None
+        return hit
 
     def found(codes: tuple[str, ...], at: int) -> tuple[tuple[str, ...], int, str]:
         return codes, at, slips[-1] if slips else ""

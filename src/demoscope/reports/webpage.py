@@ -125,7 +125,7 @@ def parse(doc: Doc, m: Methodology) -> Report:
                 "info", "score_scale_maximum",
                 f"{code} {hit.group(1).split()[-1].strip('|:')} is followed by "
                 f"{hit.group(2).strip(' |')}: read as the scale's maximum, not as a second value",
-                doc.line_at(hit.start(2))))
+                doc.line_at(hit.end(2) - 1)))
     _heading(report, doc, text)
     if report.regime is None and (report.democracy_score is not None
                                   or report.democracy_percentage is not None):

@@ -1,0 +1,442 @@
+"""Mutation tests: fictional Valdoria reports, damaged the ways real copies are, read exactly.
+
+Each class of damage seen in real documents (issue 9) is applied to self-written documents in
+every layout a ratings table takes (see ``valdoria.py``): the reader must return exactly the
+values the document prints, nothing invented, and a finding (with its line) for every
+inference it had to make.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from valdoria import (
+    NAMES,
+    PAGE_2019,
+    PAGE_2024,
+    TABLE_2010,
+    TABLE_2018,
+    Change,
+    Table,
+    cut_after,
+    drop_label,
+    glue_years,
+    line_of,
+    misprint_year,
+    page,
+    rename,
+    table_doc,
+)
+
+from demoscope.reports import audit_report, read_report_bytes
+from demoscope.reports.model import Report
+
+LAYOUTS = ["lines", "flat", "glued", "pipes", "cells", "wrapped"]
+#: Findings every Valdoria report has and that say nothing about damage.
+ROUTINE = {"unknown_country", "ds_unchecked"}
+
+
+def read(text: str, name: str = "valdoria.txt") -> Report:
+    return read_report_bytes(text.encode(), name)
+
+
+def assert_table(r: Report, table: Table, upto: dict[str, int] | None = None) -> None:
+    """Every cell of ``table`` read exactly (``upto``: code → cells the copy still has), and
+    no value that the table does not print."""
+    for code, values in table.rows.items():
+        count = len(values) if upto is None else upto.get(code, len(values))
+        for year, value in list(zip(table.years, values, strict=True))[:count]:
+            assert r.tables.get(year, {}).get(code, "absent") == value, (year, code)
+    for year, row in r.tables.items():
+        for code in row:
+            assert year in table.years and code in table.rows, ("extra", year, code)
+            if upto is not None:
+                assert table.years.index(year) < upto.get(code, len(table.years)), (year, code)
+
+
+def codes(r: Report, m) -> list[str]:
+    return [f.code for f in audit_report(r, m) if f.code not in ROUTINE]
+
+
+def finding(r: Report, code: str):
+    found = [f for f in r.notes if f.code == code]
+    assert found, f"no {code} finding in {[f.code for f in r.notes]}"
+    return found[0]
+
+
+# --- tables: layouts and clean copies --------------------------------------------------------
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("table", [TABLE_2018, TABLE_2010], ids=["2018", "2010"])
+def test_every_layout_reads_exactly(layout: str, table: Table, m) -> None:
+    edition = table.years[-1]
+    r = read(table_doc(table, edition, layout=layout).render())
+    assert (r.shape, r.edition, r.country) == ("pdf", edition, "Valdoria")
+    assert_table(r, table)
+    assert codes(r, m) == []
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_trailing_zeros_dropped_and_decimal_commas(layout: str, m) -> None:
+    for kw in ({"strip": True}, {"comma": True}):
+        if layout == "glued" and "comma" in kw:
+            continue  # "3,503,50" cannot be told apart from a list of numbers
+        r = read(table_doc(layout=layout, **kw).render())
+        assert_table(r, TABLE_2018)
+        assert codes(r, m) == []
+
+
+# --- tables: year headers --------------------------------------------------------------------
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_glued_year_header(layout: str, m) -> None:
+    text = glue_years(table_doc(layout=layout).render(), TABLE_2018.years)
+    assert "20092010201120122013" in text
+    r = read(text)
+    assert_table(r, TABLE_2018)
+    assert codes(r, m) == []
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("i", [1, 4, 9])
+@pytest.mark.parametrize("glued", [False, True])
+def test_misprinted_year_header(layout: str, i: int, glued: bool) -> None:
+    """A year printed twice: the columns are still the consecutive editions ending with the
+    report's edition, and a finding at the header's line says so."""
+    text = table_doc(layout=layout).render()
+    text = misprint_year(text, TABLE_2018.years, i)
+    if glued:
+        wrong = [*TABLE_2018.years]
+        wrong[i] = wrong[i - 1]
+        text = glue_years(text, wrong)
+    r = read(text)
+    assert_table(r, TABLE_2018)
+    note = finding(r, "table_years_misprinted")
+    assert note.line == line_of(text, "2009")  # where the header's years start
+    assert "2009–2018" in note.message
+
+
+@pytest.mark.parametrize("layout", ["lines", "flat", "pipes", "cells"])
+def test_misprinted_header_without_title_names_the_edition(layout: str) -> None:
+    """No title: the edition is the end of the run of editions the header fits best."""
+    text = misprint_year(table_doc(layout=layout, title=None).render(), TABLE_2018.years, 9)
+    r = read(text)
+    assert r.edition == 2018
+    assert_table(r, TABLE_2018)
+    assert {"table_years_misprinted", "edition_from_table"} <= {f.code for f in r.notes}
+
+
+@pytest.mark.parametrize("layout", ["lines", "flat", "pipes", "cells"])
+def test_header_years_in_reverse_order(layout: str) -> None:
+    years = [str(y) for y in reversed(TABLE_2018.years)]
+    doc = table_doc(layout=layout, header=years)
+    doc.table = Table(TABLE_2018.years[::-1], {c: v[::-1] for c, v in TABLE_2018.rows.items()})
+    r = read(doc.render())
+    assert_table(r, TABLE_2018)
+
+
+def test_no_year_header_is_inferred_from_the_edition() -> None:
+    text = table_doc(layout="lines").render().replace(
+        "NIT Edition " + " ".join(map(str, TABLE_2018.years)) + "\n", "")
+    r = read(text)
+    assert_table(r, TABLE_2018)
+    assert "2009–2018" in finding(r, "table_years_inferred").message
+
+
+# --- tables: rows whose label was lost, split or mistyped -------------------------------------
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("code", list(TABLE_2018.rows))
+def test_row_label_lost(layout: str, code: str) -> None:
+    """A row of cells with no label is named by the category the table lacks, wherever the row
+    stands (first, between two rows, or last)."""
+    if layout == "wrapped" and code in ("NDG", "LDG", "JFI"):
+        pytest.skip("a wrapped label that is lost leaves no row to speak of")
+    doc = table_doc(layout=layout)
+    original = doc.render()
+    text = drop_label(original, NAMES[code])
+    r = read(text)
+    assert_table(r, TABLE_2018)
+    note = finding(r, "table_label_inferred")
+    assert NAMES[code] in note.message
+    # the finding points at the line of the row's first cell
+    first = text.index(doc._cells(code)[0], original.index(NAMES[code]))
+    assert note.line == text.count("\n", 0, first) + 1
+
+
+@pytest.mark.parametrize("layout", ["lines", "pipes", "cells"])
+def test_two_adjacent_labels_lost_follow_the_printed_order(layout: str) -> None:
+    text = table_doc(layout=layout).render()
+    text = drop_label(drop_label(text, "Civil Society"), "Independent Media")
+    r = read(text)
+    assert_table(r, TABLE_2018)
+    named = [f.message for f in r.notes if f.code == "table_label_inferred"]
+    assert len(named) == 2 and "Civil Society" in named[0] and "Independent Media" in named[1]
+
+
+def test_unnameable_row_is_reported_not_guessed() -> None:
+    """Two rows without labels, in an order no table prints: nothing is guessed."""
+    doc = table_doc(layout="lines")
+    doc.table = Table(TABLE_2018.years, {c: TABLE_2018.rows[c] for c in
+                                         ("EP", "NDG", "CS", "CO", "IM", "JFI", "LDG", "DS")})
+    text = drop_label(drop_label(doc.render(), "Civil Society"), "Corruption")
+    r = read(text)
+    assert "CS" not in r.tables[2018] and "CO" not in r.tables[2018]
+    assert r.tables[2018]["EP"] == TABLE_2018.rows["EP"][-1]
+    assert [f.code for f in r.notes].count("table_row_unlabeled") == 2
+
+
+@pytest.mark.parametrize("layout", ["flat", "wrapped"])
+def test_label_broken_around_a_value(layout: str, m) -> None:
+    """ "National Democratic 5.50 Governance 4.75 ...": the value between the halves is the
+    last column's."""
+    text = table_doc(layout="wrapped").render()
+    if layout == "flat":
+        text = text.replace("\n", " ")
+    assert "National Democratic 5.50 Governance 4.75" in text
+    r = read(text)
+    assert_table(r, TABLE_2018)
+
+
+@pytest.mark.parametrize("layout", ["lines", "flat", "pipes", "cells", "glued"])
+@pytest.mark.parametrize(("code", "slip"), [("JFI", "Judicial Framework and Independent"),
+                                            ("LDG", "Local Democratic Governace"),
+                                            ("CO", "Corruptoin")])
+def test_category_name_with_a_slip(layout: str, code: str, slip: str) -> None:
+    text = table_doc(layout=layout, label_slip={code: slip}).render()
+    r = read(text)
+    assert_table(r, TABLE_2018)
+    note = finding(r, "category_name_slip")
+    assert slip in note.message and NAMES[code] in note.message
+
+
+@pytest.mark.parametrize("layout", ["lines", "flat", "pipes", "cells"])
+@pytest.mark.parametrize("na", ["N/A", "n.a.", "na", "-", "–"])
+def test_na_spellings(layout: str, na: str, m) -> None:
+    r = read(table_doc(TABLE_2010, 2010, layout=layout, na=na).render())
+    assert_table(r, TABLE_2010)
+    assert codes(r, m) == []
+
+
+def test_dash_after_label_is_a_separator() -> None:
+    text = table_doc(layout="lines").render().replace("Corruption ", "Corruption – ")
+    r = read(text)
+    assert_table(r, TABLE_2018)
+    assert finding(r, "table_dash_separator").line == line_of(text, "Corruption –")
+
+
+# --- tables: documents without a title, furniture, partial copies -----------------------------
+
+@pytest.mark.parametrize("layout", ["lines", "pipes", "cells", "flat"])
+def test_table_right_after_a_document_header(layout: str) -> None:
+    """No table title, no author line: the table starts right after the document's header."""
+    r = read(table_doc(layout=layout, table_title=None, intro=[], header_label="").render())
+    assert (r.shape, r.edition, r.country) == ("pdf", 2018, "Valdoria")
+    assert_table(r, TABLE_2018)
+
+
+@pytest.mark.parametrize("furniture", [["212 Nations in Transit 2018"], ["Page 3 of 9"],
+                                       ["", "www.example.org", ""], ["Valdoria 213"]])
+def test_page_furniture_between_rows(furniture: list[str]) -> None:
+    r = read(table_doc(layout="lines", between={"LDG": furniture}).render())
+    assert_table(r, TABLE_2018)
+
+
+@pytest.mark.parametrize("layout", ["lines", "flat", "cells", "pipes"])
+@pytest.mark.parametrize(("code", "cells"), [("CS", 3), ("JFI", 7), ("DS", 9)])
+def test_excerpt_cut_mid_row(layout: str, code: str, cells: int) -> None:
+    """The copy stops inside a row, in the middle of a value ("4."): the cells before it are
+    read, the cut one is no value, and the report says the copy is cut."""
+    doc = table_doc(layout=layout)
+    text = doc.render()
+    label_at = text.index(NAMES[code])
+    values = doc._cells(code)
+    at = label_at
+    for v in values[: cells]:
+        at = text.index(v, at) + len(v)
+    cut = text[: text.index(values[cells], at) + 2]
+    assert cut.endswith(values[cells][:2])
+    r = read(cut)
+    order = list(TABLE_2018.rows)
+    upto = {c: (len(TABLE_2018.years) if order.index(c) < order.index(code) else
+                cells if c == code else 0) for c in order}
+    assert_table(r, TABLE_2018, upto)
+    assert r.truncated
+    assert finding(r, "table_row_truncated").line == line_of(cut, NAMES[code])
+
+
+def test_renamed_country_still_yields_values() -> None:
+    """A country the registry does not know: values come from the document alone."""
+    text = rename(table_doc(layout="flat", title=None).render(), "Valdoria", "Merovia")
+    r = read(text)
+    assert (r.country, r.iso3, r.edition) == ("Merovia", None, 2018)
+    assert_table(r, TABLE_2018)
+
+
+def test_score_block_only() -> None:
+    """An excerpt that keeps only a score block is still a report (never "no ratings")."""
+    r = read("Valdoria by Ana Example\n\n2016 Scores\n\nDemocracy Score: 4.39\n"
+             "Electoral Process: 3.50\n")
+    assert r.edition == 2016 and r.democracy_score == Decimal("4.39")
+    assert r.tables[2016] == {"DS": Decimal("4.39"), "EP": Fraction("3.5")}
+
+
+def test_undated_excerpt_keeps_its_score() -> None:
+    r = read("Valdoria\n\nDemocracy Score: 4.39\n\nThe rest of this copy is unreadable.\n")
+    assert r.democracy_score == Decimal("4.39") and r.edition is None
+    assert finding(r, "table_years_unknown")
+
+
+# --- web pages -------------------------------------------------------------------------------
+
+def assert_page(r: Report, p) -> None:
+    assert (r.shape, r.edition, r.scale) == ("webpage", p.edition, "7_best")
+    assert r.democracy_score == Decimal(p.ds) and r.democracy_percentage == Decimal(p.dp)
+    assert r.regime == p.regime
+    want = [(c.code, Fraction(c.before) if c.code != "DS" else Decimal(c.before),
+             Fraction(c.after) if c.code != "DS" else Decimal(c.after), c.verb)
+            for c in p.changes if c.code != "DS" or p.ds_bullet != "none"]
+    assert [(s.category, s.from_value, s.to_value, s.verb) for s in r.statements] == want
+
+
+@pytest.mark.parametrize("base", [PAGE_2019, PAGE_2024], ids=["2019", "2024"])
+@pytest.mark.parametrize("style", ["max", "pipes", "slash", "lines"])
+@pytest.mark.parametrize("last_year", ["inline", "lines"])
+def test_page_scores_with_the_scale_maximum(base, style: str, last_year: str) -> None:
+    """"Democracy Score 4.04 7", "| 82.14 100 |", "/7", one item per line: the maximum is
+    never a second value, and last year's status is never this year's regime."""
+    p = page(base, score_style=style, last_year=last_year)
+    text = p.render()
+    r = read(text)
+    assert_page(r, p)
+    maxima = [f for f in r.notes if f.code == "score_scale_maximum"]
+    if style == "slash":  # "/7" says what it is: nothing to infer
+        assert not maxima
+    else:  # each finding points at the line that prints the maximum
+        lines = text.split("\n")
+        assert sorted(lines[f.line - 1].replace("|", " ").split()[-1] for f in maxima) == [
+            "100", "7"]
+
+
+@pytest.mark.parametrize("last_year", ["inline", "lines"])
+def test_page_without_a_regime_label(last_year: str) -> None:
+    p = page(PAGE_2019, regime=None, last_year=last_year)
+    r = read(p.render())
+    assert_page(r, p)
+    assert finding(r, "regime_not_printed")
+
+
+def test_old_edition_on_the_new_scale(m) -> None:
+    """A 2019 page on today's site prints 7-best values: kept as printed with scale 7_best,
+    and a finding at the scale statement says how they convert to the edition's own scale."""
+    p = PAGE_2019
+    text = p.render()
+    r = read(text)
+    assert_page(r, p)
+    note = finding(r, "scale_converted")
+    assert note.line == line_of(text, "The ratings are based")
+    assert "8 − x" in note.message and "4.29 in the 2019 edition" in note.message
+    assert not [f for f in audit_report(r, m) if f.severity == "error"]
+
+
+@pytest.mark.parametrize(("heading", "finding_code"), [
+    ("Score changes in {edition}", None),
+    ("Score Changes", None),
+    ("Score changes in {previous}", "heading_names_previous_year"),
+])
+def test_score_changes_headings(heading: str, finding_code: str | None) -> None:
+    p = page(PAGE_2019, heading=heading)
+    text = p.render()
+    r = read(text)
+    assert_page(r, p)
+    if finding_code:
+        assert finding(r, finding_code).line == line_of(text, "header1")
+
+
+def test_heading_alone_names_the_edition() -> None:
+    p = page(PAGE_2024, url=False, heading="Score changes in {edition}",
+             changes=[Change("CO", "2.75", "2.50")])
+    r = read(p.render())
+    assert_page(r, p)
+    assert finding(r, "edition_from_heading")
+
+
+def test_no_score_changes() -> None:
+    p = page(PAGE_2019, changes=[], heading="No score changes")
+    text = p.render()
+    r = read(text)
+    assert_page(r, p)
+    assert finding(r, "no_score_changes").line == line_of(text, "No score changes")
+
+
+def test_changes_without_from() -> None:
+    p = page(PAGE_2019, no_from=True)
+    text = p.render()
+    r = read(text)
+    assert_page(r, p)
+    notes = [f for f in r.notes if f.code == "statement_without_from"]
+    assert [n.line for n in notes] == [line_of(text, "National Democratic"),
+                                       line_of(text, "Civil Society"),
+                                       line_of(text, "Democracy Score declined")]
+
+
+@pytest.mark.parametrize(("verbs", "kinds"), [
+    (("declined", "improved", "decreased"), ("deteriorates", "improves", "deteriorates")),
+    (("fell", "rose", "dropped"), ("deteriorates", "improves", "deteriorates")),
+    (("decreased", "increased", "fell"), ("deteriorates", "improves", "deteriorates")),
+])
+def test_other_verbs_are_read_on_the_page_scale(verbs, kinds, m) -> None:
+    p = page(PAGE_2019, changes=[Change("NDG", "3.50", "3.25", verbs[0]),
+                                 Change("CS", "4.50", "4.75", verbs[1]),
+                                 Change("DS", "3.75", "3.71", verbs[2])])
+    r = read(p.render())
+    assert_page(r, p)
+    assert tuple(s.kind for s in r.statements) == kinds
+    numeric = {"decreased", "increased", "fell", "rose", "dropped"}
+    assert sum(f.code == "verb_read_from_numbers" for f in r.notes) == len(numeric & set(verbs))
+    assert "verb_mismatch" not in codes(r, m)
+
+
+@pytest.mark.parametrize(("code", "slip"), [("JFI", "Judicial Framework and Independent"),
+                                            ("LDG", "Local Democratic Governace"),
+                                            ("IM", "Independant Media")])
+def test_change_with_a_slipped_category_name(code: str, slip: str) -> None:
+    p = page(PAGE_2019, changes=[Change(code, "3.50", "3.25"), *PAGE_2019.changes[1:]],
+             slips={code: slip})
+    text = p.render()
+    r = read(text)
+    assert_page(r, p)
+    assert finding(r, "category_name_slip").line == line_of(text, slip)
+
+
+def test_last_bullet_cut_after_its_numbers() -> None:
+    p = page(PAGE_2019, ds_bullet="bullet")
+    text = cut_after(p.render(), "to 4.75 ", 12)
+    r = read(text)
+    assert [(s.category, s.to_value) for s in r.statements] == [
+        ("NDG", Fraction("3.25")), ("CS", Fraction("4.75"))]
+    assert finding(r, "statement_cut_short").line == line_of(text, "Civil Society")
+
+
+@pytest.mark.parametrize("keep", [-1, -2, -3])
+def test_bullet_cut_inside_its_number(keep: int) -> None:
+    """"to 4." or "to 4.7" where the copy stops is no value: the change is not read."""
+    text = cut_after(page(PAGE_2019).render(), "to 4.75", keep)
+    r = read(text)
+    assert [s.category for s in r.statements] == ["NDG"]
+    assert finding(r, "statement_cut").line == line_of(text, "Civil Society")
+
+
+def test_page_cut_mid_sentence_keeps_its_scores() -> None:
+    text = cut_after(page(PAGE_2024).render(), "Executive Summary", 40)
+    r = read(text)
+    assert_page(r, PAGE_2024)
+
+
+def test_renamed_page_takes_the_name_it_prints() -> None:
+    text = rename(PAGE_2019.render(), "Valdoria", "Ostrania")
+    r = read(text)
+    assert (r.country, r.iso3) == ("Ostrania", None)
+    assert_page(r, PAGE_2019)
