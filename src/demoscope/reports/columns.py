@@ -24,6 +24,7 @@ line), what was inferred and why; values themselves always come from the documen
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -140,8 +141,9 @@ def consecutive(years: list[int], m: Methodology) -> bool:
 
 
 def _next_edition(year: int, m: Methodology) -> int:
-    later = [y for y in _editions(m) if y > year]
-    return later[0] if later else year + 1
+    eds = _editions(m)
+    i = bisect_right(eds, year)
+    return eds[i] if i < len(eds) else year + 1
 
 
 @cache

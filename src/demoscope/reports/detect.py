@@ -367,9 +367,10 @@ _NOT_NAME = frozenset({"Report", "Reports", "This", "The", "Summary", "Executive
                        "Transit", "Freedom", "House", "Country", "Page", "Total", "File",
                        "Type", "Document", "Author", "Authors", "Edited", "Written", "Its",
                        "Of", "And", "Advisers", "Introduction", "Overview"})
-_HEAD_NAME = re.compile(
-    r"(?m)^(?:[^\n]*?\s)?((?:[A-Z][\w'’-]+)(?:[ \t]+(?:[A-Z][\w'’-]+|and|of|the)){0,3})"
-    r"(?:[ \t]+(?:[Bb]y[ \t]+[A-Z]|10-year ratings)|[ \t]*\|[ \t]*Freedom House)")
+# What follows a country's name in a document's header: " by Author", " 10-year ratings",
+# " | Freedom House" (found with str.find; the name is read backwards from there)
+_AFTER_NAME = (" by ", " By ", " 10-year ratings", "| Freedom House")
+_NAME_WORD = re.compile(r"[A-Z][\w'’-]+|and|of|the")
 _UNDER_TITLE = re.compile(
     r"(?m)^[ \t]*Nations in Transit[ \t]+(?:19|20)\d\d[ \t]*\n(?:[ \t]*\n){0,3}[ \t]*"
     r"([A-Z][\w'’-]+(?:[ \t]+(?:[A-Z][\w'’-]+|and|of|the)){0,3})[ \t]*$")
@@ -379,17 +380,36 @@ def _named_in_header(head: str) -> tuple[str, int] | None:
     """A name the registry may not know, printed where documents print their country: before
     "by Author" ("Valdoria by Ana Example"), before "| Freedom House" or "10-year ratings", or
     on its own line under the "Nations in Transit YEAR" heading of a page."""
-    for m in _HEAD_NAME.finditer(head):
-        words = m.group(1).split()
-        while words and words[0] in _NOT_NAME:  # "This Report Valdoria by ..." → "Valdoria"
-            words.pop(0)
-        if words and not any(w in _NOT_NAME for w in words):
-            name = " ".join(words)
-            return name, m.end(1) - len(name)
+    hits = sorted(at for needle in _AFTER_NAME if (at := head.find(needle)) >= 0)
+    for at in hits:
+        if head.startswith((" by ", " By "), at) and not head[at + 4: at + 5].isupper():
+            continue
+        name = _name_before(head, at)
+        if name:
+            return name
     under = _UNDER_TITLE.search(head)
     if under and not _is_band_line(under.group(1)) and under.group(1).split()[0] not in _NOT_NAME:
         return under.group(1), under.start(1)
     return None
+
+
+def _name_before(text: str, end: int) -> tuple[str, int] | None:
+    """The capitalised words (at most four, "and"/"of"/"the" between them) that end at
+    ``end`` on one line, less leading title words ("This Report Valdoria" → "Valdoria")."""
+    line_start = text.rfind("\n", 0, end) + 1
+    words = text[line_start:end].rstrip(" \t|").split()
+    name: list[str] = []
+    for w in reversed(words[-4:]):
+        if not _NAME_WORD.fullmatch(w) or w in _NOT_NAME:
+            break
+        name.insert(0, w)
+    while name and not name[0][0].isupper():
+        name.pop(0)
+    if not name:
+        return None
+    joined = " ".join(name)
+    at = text.rfind(joined, line_start, end)
+    return joined, at
 
 
 def _is_band_line(line: str) -> bool:

@@ -11,7 +11,7 @@ caller reports what it read this way as a finding: a near miss is an inference.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from demoscope.methodology import Methodology
 
@@ -72,7 +72,13 @@ def _distance(a: str, b: str, limit: int) -> int:
 def near_name(words: tuple[str, ...] | list[str], m: Methodology) -> tuple[str, str] | None:
     """``(code, known name)`` when ``words`` are exactly a known name's words with a slip in at
     least one of them; ``None`` when they name nothing (or name it exactly: callers match exact
-    names faster on their own)."""
+    names faster on their own). Answers are cached: the same few words recur in every report
+    ("Valdoria's corruption rating")."""
+    return _near_name(tuple(words), m)
+
+
+@lru_cache(maxsize=8192)
+def _near_name(words: tuple[str, ...], m: Methodology) -> tuple[str, str] | None:
     n = len(words)
     for key, code, name in known_names(m):
         if len(key) != n or tuple(words) == key:

@@ -297,7 +297,7 @@ def label_lexicon(m: Methodology) -> tuple[re.Pattern[str], dict[str, str]]:
     for i, (key, code) in enumerate(sorted(names.items(), key=lambda kv: -len(kv[0]))):
         gname = f"L{i}"
         groups[gname] = code
-        words = [re.escape(w) + ",?" for w in key.split()]
+        words = ["(?:and|&)" if w == "and" else re.escape(w) + ",?" for w in key.split()]
         parts.append(f"(?P<{gname}>{_SEP.join(words)})")
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w])", re.I)
     return pattern, groups
@@ -364,6 +364,8 @@ def find_groups(text: str, m: Methodology, line_at) -> list[Group]:
         code = codes[match.lastgroup or ""]
         found = _PRE_VALUE.findall(label)  # values printed between the label's words
         pre = [None if v[0] in "nN" else v for v in found] if found else found
+        if not pre and (_CELL_DP if code == "DP" else _CELL).match(text, end) is None:
+            continue  # a category named in prose, not a row: most labels in a long report
         name = " ".join((_PRE_VALUE.sub(" ", label) if found else label).split())
         row = _cells(text, end, code, name, at, line_at)
         if not pre and not row.values and not row.fragment:
@@ -468,7 +470,8 @@ def _is_gap(text: str, start: int, end: int) -> bool:
 
 
 _TOKEN = re.compile(r"[^\s|]+")
-_YEAR_TOKEN = re.compile(r"(?:19|20)\d\d")
+# A year in a header: "2005", "2005*" (a note mark), "1999-2000" (the 1999–2000 edition)
+_YEAR_TOKEN = re.compile(r"(?:19|20)\d\d(?:[-–/](?:19|20)?\d\d)?[*†‡]?")
 _VALUE_TOKEN = re.compile(r"(?:\d(?:[.,]\d{1,2})?|n/a|n\.a\.?|na|[-–—])[*†‡]?", re.I)
 
 
@@ -503,7 +506,7 @@ def _attach_header(group: Group, text: str, start: int, line_at) -> None:
     for tok in reversed(tokens):
         if not _YEAR_TOKEN.fullmatch(tok.group()):
             break
-        years.append(int(tok.group()))
+        years.append(int(tok.group()[:4]))
         first = tok.start()
     years.reverse()
     if lead and (len(years) < 2 or len(lead) % len(years)):

@@ -123,7 +123,7 @@ def _head(text: str, end: int, m: Methodology) -> tuple[tuple[str, ...], int, st
     toks, start_of = last_tokens(text, max(0, end - 160), end, 12, comma=True)
     if not toks:
         return None
-    low = [t.lower().strip(":;") for t in toks]
+    low = [t.lower().strip(":;") if t != "&" else "and" for t in toks]
     ending = _names_by_last_word(m)
     slips: list[str] = []
 
@@ -149,6 +149,10 @@ def _head(text: str, end: int, m: Methodology) -> tuple[tuple[str, ...], int, st
                 return near[0], i - n + 1
         return hit
 
+    def listed(j: int) -> bool:  # token j ends an item of a list: a comma follows it
+        after = start_of(j) + len(toks[j])
+        return text[after: after + 1] == ","
+
     def found(codes: tuple[str, ...], at: int) -> tuple[tuple[str, ...], int, str]:
         return codes, at, slips[-1] if slips else ""
 
@@ -164,8 +168,13 @@ def _head(text: str, end: int, m: Methodology) -> tuple[tuple[str, ...], int, st
         codes = [hit[0]]
         first = hit[1]
         j = first - 1
-        # "ratings for civil society and independent media remain at ...": both categories
-        if j >= 1 and low[j] == "and" and (other := cat_ending_at(j - 1)) and other[0] != "DS":
+        # "ratings for civil society and independent media remain at ...", "ratings for
+        # electoral process, civil society, and corruption remain at ...": all of them
+        while j >= 0 and len(codes) < 7:
+            k = j - 1 if low[j] == "and" else j
+            other = cat_ending_at(k) if k >= 0 and (low[j] == "and" or listed(j)) else None
+            if not other or other[0] == "DS" or other[0] in codes:
+                break
             codes.insert(0, other[0])
             j = other[1] - 1
         if j >= 0 and low[j] == "the":
@@ -174,7 +183,16 @@ def _head(text: str, end: int, m: Methodology) -> tuple[tuple[str, ...], int, st
             return found(tuple(codes), start_of(j - 1))
         if hit[0] == "DS":
             return found(("DS",), start_of(hit[1]))
+        # a bullet that names the category alone ("Civil Society declined from ..."): the
+        # name as a heading prints it, capitalised, where prose writes it in lower case
+        if len(codes) == 1 and toks[hit[1]][:1].isupper() and toks[last][:1].isupper() and \
+                (hit[1] == 0 or low[hit[1] - 1] in _BULLET_WORDS):
+            return found(tuple(codes), start_of(hit[1]))
     return None
+
+
+#: What may stand before a category named alone at the start of a bullet.
+_BULLET_WORDS = frozenset({"•", "▪", "●", "◦", "·", "*", "-", "–", "—", "header1", "header2"})
 
 
 def _norm(text: str) -> str:
