@@ -287,8 +287,7 @@ def _read_statements(doc: Doc, m: Methodology, paras: list[Paragraph],
         kind = _kind_of(verb)
         to_raw = t.group("to") or t.group("at") or t.group("to2")
         frm = t.group("from") or t.group("from2")
-        rest_of_copy = text[t.end():].strip()
-        if rest_of_copy in ("", ".", ",") and not _two_decimals(to_raw):
+        if _COPY_END.match(text, t.end()) and not _two_decimals(to_raw):
             notes.append(Finding(
                 "warning", "statement_cut",
                 f"the copy ends inside a rating change ({text[start:t.end()].strip()!r}): the "
@@ -311,7 +310,7 @@ def _read_statements(doc: Doc, m: Methodology, paras: list[Paragraph],
                 "info", "statement_without_from",
                 f"the change prints no 'from' ({text[t.start('verb'):t.end()]!r}); "
                 f"{frm} is read as the previous value", line))
-        if para[1] >= len(text.rstrip()) and not _SENT_END.search(text, t.end(), para[1] + 1):
+        if _COPY_END.match(text, para[1]) and not _SENT_END.search(text, t.end(), para[1] + 1):
             notes.append(Finding(
                 "info", "statement_cut_short",
                 "the copy ends inside this rating change; its numbers are read, the rest of "
@@ -323,6 +322,10 @@ def _read_statements(doc: Doc, m: Methodology, paras: list[Paragraph],
             verb=verb, kind=kind, sentence=sentence,
             line=line, justification=rest) for cat in cats)
     return out
+
+
+#: Nothing but white space (and a last stop) up to the end of the copy.
+_COPY_END = re.compile(r"\s*[.,]?\s*\Z")
 
 
 def _two_decimals(raw: str) -> bool:
