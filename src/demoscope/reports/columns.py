@@ -55,13 +55,21 @@ class Tables:
 def assign(groups: list[Group], edition: int | None, m: Methodology) -> Tables:
     """Place every row's cells under its column year; report conflicts, never overwrite."""
     out = Tables()
+    tables: list[tuple[Group, list[int], list[Row]]] = []
     for g in groups:
         years = _columns(g, edition, m, out.notes)
         if years is None:
             _undated(g, out)
             continue
-        rows = _split(g, len(years), out.notes)
-        _name_orphans(rows, years, out, m)
+        tables.append((g, years, _split(g, len(years), out.notes)))
+    for g, years, rows in tables:
+        if any(not r.code for r in rows):
+            # what the other parts of the document give for most of these years (the rest of
+            # a table that a stray line cut in two; not a one-year score block)
+            seen = Counter(r.code for g2, y2, rows2 in tables if g2 is not g
+                           for r in rows2 if r.code for y in y2 if y in years)
+            others = {c for c, k in seen.items() if 2 * k > len(years)}
+            _name_orphans(rows, years, others, out, m)
         for row in rows:
             if row.code:
                 _place(row, years, g, out)
@@ -212,6 +220,9 @@ def _split(g: Group, width: int, notes: list[Finding]) -> list[Row]:
     out: list[Row] = []
     for row in g.rows:
         values = row.values
+        if not row.code and not g.header_tokens and row is g.rows[0] and (
+                width < 2 or len(values) % width or not established):
+            continue  # numbers before a table without header that fill no whole row
         if row.code and row.dash_first and len(values) == width + 1:
             notes.append(Finding(
                 "info", "table_dash_separator",
@@ -230,7 +241,10 @@ def _split(g: Group, width: int, notes: list[Finding]) -> list[Row]:
         else:
             head, rest, rest_offsets = values[:width], values[width:], row.offsets[width:]
         whole = len(rest) // width * width
-        if not rest or (whole == 0 and not row.fragment) or (len(rest) != whole and not row.fragment):
+        # the last unlabelled run may be shorter (a row that ends early, or the copy's cut)
+        # when nothing labelled follows it in the table
+        last = row is g.rows[-1] and 2 * (len(rest) - whole) >= width
+        if not rest or (len(rest) != whole and not (row.fragment or last)):
             out.append(row)  # extra cells: _place reports them
             continue
         out.append(_with(row, head, row.offsets[: len(head)], fragment=False))
@@ -238,7 +252,7 @@ def _split(g: Group, width: int, notes: list[Finding]) -> list[Row]:
         for k, chunk in enumerate(chunks):
             offs = rest_offsets[k * width: k * width + len(chunk)]
             line = g.line_at(offs[0]) if g.line_at and offs else row.line
-            cut = row.fragment and k == len(chunks) - 1
+            cut = (row.fragment or len(chunk) < width) and k == len(chunks) - 1
             out.append(Row("", "", offs[0] if offs else row.end, row.end, line, chunk, cut,
                            offsets=offs, unlabelled=True))
     return out
@@ -261,11 +275,11 @@ def printed_orders(m: Methodology) -> tuple[tuple[str, ...], ...]:
     return base, ndg_first, (SCORE_CODES[0], *ndg_first[:-1])
 
 
-def _name_orphans(rows: list[Row], years: list[int], out: Tables, m: Methodology) -> None:
-    """Name each unlabelled row (see the module doc); an unnameable one is reported."""
+def _name_orphans(rows: list[Row], years: list[int], others: set[str], out: Tables,
+                  m: Methodology) -> None:
+    """Name each unlabelled row (see the module doc); an unnameable one is reported.
+    ``others``: categories the rest of the document gives for these years."""
     orphans = [i for i, r in enumerate(rows) if not r.code]
-    if not orphans:
-        return
     expected: list[str] = []
     for y in years:
         ed = m.editions.get(y)
@@ -273,20 +287,26 @@ def _name_orphans(rows: list[Row], years: list[int], out: Tables, m: Methodology
             if c not in expected:
                 expected.append(c)
     expected.append(SCORE_CODES[0])
-    placed = {c for y in years for c in out.values.get(y, {})}
-    present = {r.code for r in rows if r.code} | placed
+    present = {r.code for r in rows if r.code} | others
     missing = [c for c in expected if c not in present]
     labelled = [r.code for r in rows if r.code]
     order = next((o for o in printed_orders(m) if _follows(labelled, o)), None)
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
-    if len(orphans) == 1 and len(missing) == 1:
-        _named(rows, orphans[0], missing[0], m,
-               f"the only category of the {span} editions missing from the table", out)
+    fits = {i: [c for c in missing if _fits(c, rows[i].values, years, m)] for i in orphans}
+    if len(orphans) == 1 and len(fits[orphans[0]]) == 1:
+        code = fits[orphans[0]][0]
+        why = (f"the only category of the {span} editions missing from the table"
+               if len(missing) == 1 else
+               f"of the categories missing from the table, the only one its cells fit "
+               f"({_name(code, m)} is n/a exactly where those editions do not rate it)")
+        _named(rows, orphans[0], code, m, why, out)
         return
     for run in _runs(orphans):
         before = next((rows[i].code for i in range(run[0] - 1, -1, -1) if rows[i].code), None)
         after = next((rows[i].code for i in range(run[-1] + 1, len(rows)) if rows[i].code), None)
         between = _between(order, before, after, missing) if order else []
+        if len(between) > len(run):  # keep those the cells fit
+            between = [c for c in between if all(c in fits[i] for i in run)] or between
         if order and len(between) == len(run):
             where = (f"between {_name(before, m) if before else 'the header'} and "
                      f"{_name(after, m) if after else 'the end of the table'}")
@@ -300,6 +320,21 @@ def _name_orphans(rows: list[Row], years: list[int], out: Tables, m: Methodology
                 "warning", "table_row_unlabeled",
                 f"a row of {len(rows[i].values)} cells prints no label and no category can be "
                 "inferred for it; its values were not read", rows[i].line))
+
+
+def _fits(code: str, values: list[str | None], years: list[int], m: Methodology) -> bool:
+    """Whether cells could be ``code``'s: a value only in editions that rate it, ratings on
+    the quarter grid, a score with two decimals."""
+    numbers = [(y, Fraction(raw.replace(",", "."))) for y, raw in zip(years, values,
+                                                                    strict=False) if raw]
+    if code in SCORE_CODES:  # a mean: some value off the quarter grid, or printed to 2 places
+        return any((v * 4).denominator != 1 for _, v in numbers) or any(
+            raw and len(raw.replace(",", ".").partition(".")[2]) == 2 for raw in values)
+    for year, v in numbers:
+        ed = m.editions.get(year)
+        if (ed is not None and not ed.uses(code)) or (v * 4).denominator != 1:
+            return False
+    return True
 
 
 def _follows(codes: list[str], order: tuple[str, ...]) -> bool:

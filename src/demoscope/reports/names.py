@@ -1,11 +1,12 @@
 """Category names as people type them: a small slip in a word still names the category.
 
 Real copies print "Judicial Framework and Independent rating", "Local Democratic Governace",
-"Civil Societies". A name is recognised when it has the words of a known name (a category's
+"Civil Societies", or lose a label's last word ("Local Democratic"). A name is recognised when it has the words of a known name (a category's
 name, an alias of more than one word, an edition's own name, a score label) in order, each word
 equal to the known one or a near miss of it: same beginning with at most the last two letters
 different, or one typing error (two in long words). Short words ("and", "of") must be exact,
-and a name of one word must be long enough that a slip cannot make another word of it. Each
+and a name of one word must be long enough that a slip cannot make another word of it. Two or
+more words that begin one category's names, and no other's, name it too. Each
 caller reports what it read this way as a finding: a near miss is an inference.
 """
 
@@ -87,4 +88,15 @@ def _near_name(words: tuple[str, ...], m: Methodology) -> tuple[str, str] | None
             continue
         if all(similar(w, k) for w, k in zip(words, key, strict=True)):
             return code, name
-    return None
+    return _cut_name(words, m) if n >= 2 else None
+
+
+def _cut_name(words: tuple[str, ...], m: Methodology) -> tuple[str, str] | None:
+    """A name that lost its last word(s) ("Local Democratic", "Judicial Framework and"): the
+    words begin exactly one category's names."""
+    found = {(code, name) for key, code, name in known_names(m)
+             if len(key) > len(words) and key[: len(words)] == words}
+    codes = {code for code, _ in found}
+    if len(codes) != 1:
+        return None
+    return min(found, key=lambda f: len(f[1]))

@@ -424,7 +424,7 @@ def _cells(text: str, end: int, code: str, name: str, at: int, line_at) -> Row:
 
 # A label that the lexicon does not know: capitalised words (with "and", "of", "&"), at most
 # six, right before a cell.
-_ANY_LABEL = re.compile(r"[\s|*:]*([A-Z][A-Za-z]+(?:[ \t]+(?:[A-Za-z]+|&)){0,5})(?=[\s|:*]+(?:\d|n/a))")
+_ANY_LABEL = re.compile(r"[\s|*:]*([A-Z][A-Za-z]+(?:[ \t]+(?:[A-Za-z]+|&)){0,5})(?=[\s|:*]+(?:\d|[nN]\.?/?[aA]\b|[-–—]))")
 
 
 def _slipped_row(text: str, start: int, end: int, m: Methodology, line_at) -> Row | None:
@@ -498,6 +498,9 @@ def _attach_header(group: Group, text: str, start: int, line_at) -> None:
             lead.append(tokens.pop())
         lead.reverse()
         if not tokens or not _YEAR_TOKEN.fullmatch(tokens[-1].group()):
+            # no header: the cells may still be a first row whose label was lost, which
+            # :mod:`~demoscope.reports.columns` keeps only if they fill whole rows
+            _lead_row(group, lead, line_at)
             return
     else:
         return
@@ -509,18 +512,20 @@ def _attach_header(group: Group, text: str, start: int, line_at) -> None:
         years.append(int(tok.group()[:4]))
         first = tok.start()
     years.reverse()
-    if lead and (len(years) < 2 or len(lead) % len(years)):
-        return  # numbers before the first row that are no row of this table
-    if lead:
-        raw = [t.group().rstrip("*†‡") for t in lead]
-        values: list[str | None] = [None if not r[0].isdigit() else r for r in raw]
-        orphan = Row("", "", lead[0].start(), lead[-1].end(), line_at(lead[0].start()), values,
-                     offsets=[t.start() for t in lead], unlabelled=True)
-        group.rows.append(orphan)
+    if lead and len(years) >= 2 and len(lead) % len(years) == 0:
+        _lead_row(group, lead, line_at)  # (other numbers there are no row of this table)
     group.header_tokens = years
     group.header_line = line_at(first)
     if all(a < b for a, b in itertools.pairwise(years)):
         group.years = years
+
+
+def _lead_row(group: Group, lead: list[re.Match[str]], line_at) -> None:
+    """Cells before a group's first labelled row, as a row without a label."""
+    raw = [t.group().rstrip("*†‡") for t in lead]
+    values: list[str | None] = [None if not r[0].isdigit() else r for r in raw]
+    group.rows.append(Row("", "", lead[0].start(), lead[-1].end(), line_at(lead[0].start()),
+                          values, offsets=[t.start() for t in lead], unlabelled=True))
 
 
 def _plausible(group: Group, text: str) -> bool:
