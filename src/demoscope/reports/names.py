@@ -1,7 +1,8 @@
 """Category names as people type them: a small slip in a word still names the category.
 
 Real copies print "Judicial Framework and Independent rating", "Local Democratic Governace",
-"Civil Societies", or lose a label's last word ("Local Democratic"). A name is recognised when it has the words of a known name (a category's
+"Civil Societies", or lose a label's last word ("Local Democratic"). A name is recognised
+when it has the words of a known name (a category's
 name, an alias of more than one word, an edition's own name, a score label) in order, each word
 equal to the known one or a near miss of it: same beginning with at most the last two letters
 different, or one typing error (two in long words). Short words ("and", "of") must be exact,

@@ -424,7 +424,8 @@ def _cells(text: str, end: int, code: str, name: str, at: int, line_at) -> Row:
 
 # A label that the lexicon does not know: capitalised words (with "and", "of", "&"), at most
 # six, right before a cell.
-_ANY_LABEL = re.compile(r"[\s|*:]*([A-Z][A-Za-z]+(?:[ \t]+(?:[A-Za-z]+|&)){0,5})(?=[\s|:*]+(?:\d|[nN]\.?/?[aA]\b|[-–—]))")
+_ANY_LABEL = re.compile(r"[\s|*:]*([A-Z][A-Za-z]+(?:[ \t]+(?:[A-Za-z]+|&)){0,5})"
+                        r"(?=[\s|:*]+(?:\d|[nN]\.?/?[aA]\b|[-–—]))")
 
 
 def _slipped_row(text: str, start: int, end: int, m: Methodology, line_at) -> Row | None:
