@@ -2,13 +2,13 @@
 
 Real copies print "Judicial Framework and Independent rating", "Local Democratic Governace",
 "Civil Societies", or lose a label's last word ("Local Democratic"). A name is recognised
-when it has the words of a known name (a category's
-name, an alias of more than one word, an edition's own name, a score label) in order, each word
-equal to the known one or a near miss of it: same beginning with at most the last two letters
-different, or one typing error (two in long words). Short words ("and", "of") must be exact,
-and a name of one word must be long enough that a slip cannot make another word of it. Two or
-more words that begin one category's names, and no other's, name it too. Each
-caller reports what it read this way as a finding: a near miss is an inference.
+when it has the words of a known name (a category's name, an alias of more than one word, an
+edition's own name, a score label) in order, each word equal to the known one or a near miss
+of it: same beginning with at most the last two letters different, or one typing error (two
+in long words). Short words ("and", "of") must be exact, and a name of one word must be long
+enough that a slip cannot make another word of it. Two or more words that begin one
+category's names, and no other's, name it too. Each caller reports what it read this way as
+a finding: a near miss is an inference.
 """
 
 from __future__ import annotations
