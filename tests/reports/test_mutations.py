@@ -440,3 +440,79 @@ def test_renamed_page_takes_the_name_it_prints() -> None:
     r = read(text)
     assert (r.country, r.iso3) == ("Ostrania", None)
     assert_page(r, PAGE_2019)
+
+
+def test_copy_ending_on_a_bullet_marks_the_list_cut() -> None:
+    """What a reconstruction from printed changes must know: the list may be incomplete."""
+    text = cut_after(page(PAGE_2019).render(), "neighbourhood groups.")
+    r = read(text)
+    assert r.truncated
+    assert finding(r, "changes_list_cut").line == line_of(text, "Civil Society rating")
+    assert not read(page(PAGE_2019).render()).truncated
+
+
+def test_report_carries_the_printed_scale_and_where_it_is_stated() -> None:
+    text = PAGE_2019.render()
+    r = read(text)
+    assert (r.scale, r.scale_source, r.scale_line) == (
+        "7_best", "legend", line_of(text, "The ratings are based"))
+    no_legend = read(page(PAGE_2019, legend="").render())
+    assert (no_legend.scale, no_legend.scale_source, no_legend.scale_line) == (
+        "7_best", "percentage", None)
+
+
+# --- plain text and partial copies -----------------------------------------------------------
+
+ESSAY = """Nations in Transit 2011
+
+Executive Summary:
+
+Electoral Process. The delta council moved the vote twice and closed three polling stations in
+the marsh villages without notice. Valdoria's rating for electoral process worsens to 4.50
+from 4.25.
+
+Civil Society. Associations registered freely. Valdoria's rating for civil society improves by
+a quarter point from 3.00 to 2.75.
+
+Independent Media. Valdoria's ratings for independent media, local democratic governance, and
+corruption remain at 4.75.
+
+Judicial Framework and Independence. Valdoria's judicial framework & independence rating is
+unchanged at 4.25.
+"""
+
+
+def test_essay_sentences_as_authors_write_them() -> None:
+    r = read(ESSAY)
+    assert r.shape == "text"
+    assert [(s.category, s.from_value, s.to_value, s.kind) for s in r.statements] == [
+        ("EP", Fraction("4.25"), Fraction("4.5"), "deteriorates"),
+        ("CS", Fraction(3), Fraction("2.75"), "improves"),
+        ("IM", None, Fraction("4.75"), "remains"),
+        ("LDG", None, Fraction("4.75"), "remains"),
+        ("CO", None, Fraction("4.75"), "remains"),
+        ("JFI", None, Fraction("4.25"), "remains"),
+    ]
+    assert [s.line for s in r.statements] == [6, 9, 12, 12, 12, 15]  # where each head starts
+
+
+@pytest.mark.parametrize("text", [
+    "Valdoria\n\nCivil Society rating improved 2.50 to 2.75 after the registry reopened.\n",
+    "Valdoria\n\n  • Corruption declined from 3.00 to 2.75 as tenders closed.\n",
+])
+def test_a_lone_rating_change_is_a_report(text: str) -> None:
+    """A fragment whose only readable part is a rating change is read, never refused."""
+    r = read(text)
+    assert len(r.statements) == 1 and r.statements[0].to_value in (Fraction("2.75"),)
+
+
+@pytest.mark.parametrize("header", ["1997 1998 1999-2000 2001 2002", "1997 1998 1999 2001 2002*",
+                                    "1997 1998 1999–2000 2001 2002"])
+def test_year_header_spellings(header: str) -> None:
+    text = (f"Nations in Transit 2002 - Valdoria\n\nNIT Ratings {header}\n"
+            "Electoral Process 4.00 4.00 4.25 4.25 4.50\n"
+            "Civil Society 3.25 3.25 3.25 3.50 3.50\n")
+    r = read(text)
+    assert sorted(r.tables) == [1997, 1998, 1999, 2001, 2002]
+    assert r.tables[1999]["EP"] == Fraction("4.25") and r.tables[2002]["CS"] == Fraction("3.5")
+    assert not [f for f in r.notes if f.code.startswith("table_years")]

@@ -147,7 +147,8 @@ _ROW_HINT = re.compile(
     r"corruption|democracy score|democracy rating)[\s:|*]*(?:[1-7](?:[.,]\d\d?)?|n/a)(?![\d.,])")
 # A rating or score change in words, with or without "from" ("score declined from 3.00 to 2.75")
 _CHANGE_HINT = re.compile(
-    r"(?:rating|score)s?[ \t]+[a-z ]{0,30}?(?:from[ \t]+)?[1-7][.,]\d\d?[ \t]+to[ \t]+[1-7][.,]\d")
+    r"(?:rating|score|process|society|media|governance|independence|corruption)s?[ \t]+"
+    r"[a-z ]{0,30}?(?:from[ \t]+)?[1-7][.,]\d\d?[ \t]+to[ \t]+[1-7][.,]\d")
 
 
 def _front_matter(low: str, before: int | None) -> bool:
@@ -245,33 +246,37 @@ def _first_score_block(text: str, at: int) -> re.Match[str] | None:
 
 
 def find_scale(text: str, edition: int | None, m: Methodology,
-               lowered: str | None = None) -> tuple[Direction, str]:
-    """The printed scale legend decides; else the Democracy Percentage (a 2020+ site feature);
-    else the edition's own direction from the methodology. ``lowered``: the text lower-cased
-    (``text.lower()`` or ``Doc.lower``) when the caller has it."""
+               lowered: str | None = None) -> tuple[Direction, str, int | None]:
+    """(direction, what decided it, offset of the scale statement or None). The printed scale
+    legend decides; else the Democracy Percentage (a 2020+ site feature); else the edition's
+    own direction from the methodology. ``lowered``: the text lower-cased (``text.lower()``
+    or ``Doc.lower``) when the caller has it."""
     lowered = text.lower() if lowered is None else lowered
     legend = "represent" in lowered or "=" in lowered or "scale of" in lowered
-    low = legend and any(p.search(lowered) for p in _LOW)
-    high = legend and any(p.search(lowered) for p in _HIGH)
-    if low and not high:
-        return Direction.LOW_BEST, "legend"
-    if high and not low:
-        return Direction.HIGH_BEST, "legend"
+    low = _first_hit(_LOW, lowered) if legend else None
+    high = _first_hit(_HIGH, lowered) if legend else None
+    if low is not None and high is None:
+        return Direction.LOW_BEST, "legend", low
+    if high is not None and low is None:
+        return Direction.HIGH_BEST, "legend", high
     if "percentage" in lowered and re.search(r"democracy[\s-]+percentage", lowered):
-        return Direction.HIGH_BEST, "percentage"
+        return Direction.HIGH_BEST, "percentage", None
     if edition is not None:
         if edition in m.editions:
-            return m.editions[edition].direction, "edition"
+            return m.editions[edition].direction, "edition", None
         earlier = [y for y in m.editions if y <= edition]
         ref = max(earlier) if earlier else min(m.editions)
-        return m.editions[ref].direction, "edition"
-    return Direction.LOW_BEST, "default"
+        return m.editions[ref].direction, "edition", None
+    return Direction.LOW_BEST, "default", None
 
 
-def scale_statement(lowered: str) -> int | None:
-    """Where the scale legend ("with 7 representing the highest", "1 = best") starts."""
-    hits = [h.start() for p in (*_LOW, *_HIGH) if (h := p.search(lowered))]
-    return min(hits) if hits else None
+def _first_hit(patterns: tuple[re.Pattern[str], ...], lowered: str) -> int | None:
+    """Where the first of ``patterns`` that occurs first occurs (the first match found)."""
+    for p in patterns:
+        hit = p.search(lowered)
+        if hit:
+            return hit.start()
+    return None
 
 
 def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | None]:

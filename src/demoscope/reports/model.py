@@ -89,7 +89,11 @@ class Report:
     country: str | None = None
     iso3: str | None = None
     edition: int | None = None
-    scale: str = "1_best"
+    scale: str = "1_best"  # the scale the values are printed on (kept as printed)
+    #: what decided ``scale``: "legend" (the copy's scale statement, at ``scale_line``),
+    #: "percentage" (a Democracy Percentage: the 7-best site), "edition" or "default"
+    scale_source: str = "default"
+    scale_line: int | None = None
     summary: str = ""
     summary_paragraphs: dict[str, tuple[int, str]] = field(default_factory=dict)
     sections: list[Section] = field(default_factory=list)

@@ -517,8 +517,9 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
             "info", "edition_from_table",
             f"no edition printed in a title; {report.edition} read from the table's last column",
             None))
-    direction, how = detect.find_scale(text, report.edition, m, view.lower)
-    report.scale = m.direction_label(direction)
+    direction, how, scale_at = detect.find_scale(text, report.edition, m, view.lower)
+    report.scale, report.scale_source = m.direction_label(direction), how
+    report.scale_line = view.line_at(scale_at) if scale_at is not None else None
     name, country, line = detect.find_country(text, doc.line_at)
     report.country, report.country_line = name, line
     report.iso3 = country.iso3 if country else None
@@ -568,7 +569,6 @@ def _scale_note(report: Report, m: Methodology, direction, how: str, text: str,
     ed = m.editions.get(report.edition) if report.edition is not None else None
     if ed is None or ed.direction is direction or how not in _SCALE_WHY:
         return
-    at = detect.scale_statement(view.lower) if how == "legend" else None
     example = ""
     if report.democracy_score is not None:
         own = m.scale.convert(Fraction(report.democracy_score))
@@ -580,7 +580,7 @@ def _scale_note(report: Report, m: Methodology, direction, how: str, text: str,
         f"values are printed on the {report.scale} scale ({_SCALE_WHY[how]}); the {ed.year} "
         f"edition published them on the {m.direction_label(ed.direction)} scale. They are kept "
         f"as printed; on the edition's own scale each value is {low + high} − x{example}",
-        view.line_at(at) if at is not None else report.edition_line))
+        report.scale_line or report.edition_line))
 
 
 def _numeric_kinds(statements: list[Statement], report: Report, m: Methodology,

@@ -127,6 +127,7 @@ def parse(doc: Doc, m: Methodology) -> Report:
                 f"{hit.group(2).strip(' |')}: read as the scale's maximum, not as a second value",
                 doc.line_at(hit.end(2) - 1)))
     _heading(report, doc, text)
+    _list_cut(report, doc, text)
     if report.regime is None and (report.democracy_score is not None
                                   or report.democracy_percentage is not None):
         report.notes.append(Finding("info", "regime_not_printed",
@@ -179,6 +180,21 @@ def _blank_last_year(text: str, m: Methodology) -> str:
 
 def _spaces(line: str) -> str:
     return " " * len(line)
+
+
+def _list_cut(report: Report, doc: Doc, text: str) -> None:
+    """A copy that ends on a bullet of the score changes may have lost the bullets after it:
+    the report is marked truncated, and a finding says the list may be incomplete (what a
+    reconstruction from the printed changes must know)."""
+    body = text.rstrip()
+    last = body[body.rfind("\n") + 1:].lstrip()
+    if not last or last[0] not in "•▪●◦·*-" or not report.statements:
+        return
+    report.truncated = True
+    report.notes.append(Finding(
+        "info", "changes_list_cut",
+        "the copy ends inside the list of score changes: changes printed after this bullet "
+        "may be missing", doc.line_at(len(body) - 1)))
 
 
 def _heading(report: Report, doc: Doc, text: str) -> None:
