@@ -147,13 +147,13 @@ def test_no_year_header_is_inferred_from_the_edition() -> None:
 
 # --- tables: rows whose label was lost, split or mistyped -------------------------------------
 
-@pytest.mark.parametrize("layout", LAYOUTS)
-@pytest.mark.parametrize("code", list(TABLE_2018.rows))
+@pytest.mark.parametrize(("layout", "code"), [
+    (layout, code) for layout in LAYOUTS for code in TABLE_2018.rows
+    # (the "wrapped" layout prints NDG, LDG and JFI in two halves, tested on their own)
+    if not (layout == "wrapped" and code in ("NDG", "LDG", "JFI"))])
 def test_row_label_lost(layout: str, code: str) -> None:
     """A row of cells with no label is named by the category the table lacks, wherever the row
     stands (first, between two rows, or last)."""
-    if layout == "wrapped" and code in ("NDG", "LDG", "JFI"):
-        pytest.skip("a wrapped label that is lost leaves no row to speak of")
     doc = table_doc(layout=layout)
     original = doc.render()
     text = drop_label(original, NAMES[code])

@@ -1,22 +1,29 @@
-"""Ratings tables and score blocks, read from text however extraction scrambled them.
+"""Ratings tables and score blocks, found in text however extraction scrambled them.
 
 One reader serves every shape because every copy of the table degrades in the same few ways:
 
 * cells glued together ("Electoral Process4.254.003.75", "Governancen/an/a", "NIT
-  Ratings19992001") or one per line, or separated by ``|``;
+  Ratings19992001", "44.254.5" without trailing zeros: cut on the quarter grid when only one
+  cut fits) or one per line, or separated by ``|``;
 * labels wrapped over lines with values in between ("National Democratic 6.25 Governance n/a
   ... 6.00" — the value printed before the label's second line belongs to the *last* column,
   which text extraction pulled forward; "Judicial Framework 4.25 ... 4.5 and Independence" —
   every value between the two halves, in order);
-* "n/a" cells, "*" note markers, "(1 = best, 7 = worst)" legends, numbers without trailing
-  zeros ("3.5", "4") or with a decimal comma ("3,64");
-* a year header that is missing (the columns are then the last N editions up to the report's
-  edition, read from the methodology), and rows cut short when a copy stops early.
+* "n/a" cells in any spelling ("N/A", "n.a.", "na", a dash), "*" note markers, "(1 = best,
+  7 = worst)" legends, numbers without trailing zeros ("3.5", "4") or with a decimal comma
+  ("3,64"), a page's scale maximum after a score ("Democracy Score 4.04 7");
+* labels with a slip ("Judicial Framework and Independent") or without their last word, read
+  by :mod:`~demoscope.reports.names`; labels lost altogether, whose cells then run on after
+  the previous row's or stand before the first row;
+* a year header that is missing, glued or misprinted, and rows cut short when a copy stops
+  early ("4." is no value).
 
 A *row* is a category label followed by cells; a *group* is a run of rows with nothing but
-separators between them, optionally preceded by a header of increasing years. Single-year
-blocks ("2013 Scores", "Democracy Score: 4.39", "Electoral Process: \\n3.50") are groups of
-one column. Values always come from the document; nothing is filled in.
+separators (or page furniture) between them, with the years printed before it. Single-year
+blocks ("2013 Scores", "Democracy Score: 4.39", "Electoral Process: \n3.50") are groups of
+one column. This module finds rows and groups; :mod:`~demoscope.reports.columns` gives every
+cell its year and category, with a finding for each inference. Values always come from the
+document; nothing is filled in.
 """
 
 from __future__ import annotations
