@@ -371,7 +371,8 @@ def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | 
 _NOT_NAME = frozenset({"Report", "Reports", "This", "The", "Summary", "Executive", "Nations",
                        "Transit", "Freedom", "House", "Country", "Page", "Total", "File",
                        "Type", "Document", "Author", "Authors", "Edited", "Written", "Its",
-                       "Of", "And", "Advisers", "Introduction", "Overview"})
+                       "Of", "And", "Advisers", "Introduction", "Overview", "Published",
+                       "Prepared", "Compiled", "Translated", "Source", "Photo", "Map"})
 # What follows a country's name in a document's header: " by Author", " 10-year ratings",
 # " | Freedom House" (found with str.find; the name is read backwards from there)
 _AFTER_NAME = (" by ", " By ", " 10-year ratings", "| Freedom House")
@@ -410,7 +411,9 @@ def _name_before(text: str, end: int) -> tuple[str, int] | None:
         name.insert(0, w)
     while name and not name[0][0].isupper():
         name.pop(0)
-    if not name:
+    # the name opens its line, or follows a title's words ("... of This Report Valdoria By")
+    before = words[: len(words) - len(name)]
+    if not name or (before and before[-1] not in _NOT_NAME and before[-1][-1] not in ".:;!?"):
         return None
     joined = " ".join(name)
     at = text.rfind(joined, line_start, end)
@@ -422,6 +425,9 @@ def _is_band_line(line: str) -> bool:
     return any(w in key for w in ("democracy", "regime", "authoritarian", "consolidated"))
 
 
+#: Words that make a possessive a person's ("President Valdez's"), not a country's.
+_TITLES = frozenset({"President", "Prime", "Minister", "Mr", "Ms", "Mrs", "Dr", "Chairman",
+                     "Speaker", "King", "Queen", "General", "Judge", "Mayor", "Patriarch"})
 _POSSESSIVE = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})['’]s\b")
 
 
@@ -430,6 +436,8 @@ def _most_possessive(text: str) -> tuple[str, int] | None:
     the last resort for a copy that names its country nowhere else."""
     counts: dict[str, tuple[int, int]] = {}
     for m in _POSSESSIVE.finditer(text):
+        if any(w in _NOT_NAME or w in _TITLES for w in m.group(1).split()):
+            continue
         n, first = counts.get(m.group(1), (0, m.start()))
         counts[m.group(1)] = (n + 1, first)
     if not counts:
