@@ -68,6 +68,16 @@ def finding(r: Report, code: str):
 
 # --- tables: layouts and clean copies --------------------------------------------------------
 
+def reading_notes(layout: str, strip: bool = False) -> list[str]:
+    """The findings a clean copy in ``layout`` gets: how wrapped labels and glued runs without
+    trailing zeros were read (inferences, each reported)."""
+    if layout == "wrapped":
+        return ["table_label_wrapped"] * 3
+    if layout == "glued" and strip:
+        return ["value_glue_cut"]
+    return []
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("table", [TABLE_2018, TABLE_2010], ids=["2018", "2010"])
 def test_every_layout_reads_exactly(layout: str, table: Table, m) -> None:
@@ -75,7 +85,7 @@ def test_every_layout_reads_exactly(layout: str, table: Table, m) -> None:
     r = read(table_doc(table, edition, layout=layout).render())
     assert (r.shape, r.edition, r.country) == ("pdf", edition, "Valdoria")
     assert_table(r, table)
-    assert codes(r, m) == []
+    assert codes(r, m) == reading_notes(layout)
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -85,7 +95,7 @@ def test_trailing_zeros_dropped_and_decimal_commas(layout: str, m) -> None:
             continue  # "3,503,50" cannot be told apart from a list of numbers
         r = read(table_doc(layout=layout, **kw).render())
         assert_table(r, TABLE_2018)
-        assert codes(r, m) == []
+        assert sorted(set(codes(r, m))) == sorted(set(reading_notes(layout, "strip" in kw)))
 
 
 # --- tables: year headers --------------------------------------------------------------------
@@ -96,7 +106,7 @@ def test_glued_year_header(layout: str, m) -> None:
     assert "20092010201120122013" in text
     r = read(text)
     assert_table(r, TABLE_2018)
-    assert codes(r, m) == []
+    assert codes(r, m) == reading_notes(layout)
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

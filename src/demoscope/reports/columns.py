@@ -380,6 +380,12 @@ def _name(code: str, m: Methodology) -> str:
 
 def _place(row: Row, years: list[int], g: Group, out: Tables) -> None:
     values = row.values
+    if row.n_pre and len(values) > row.n_pre:
+        out.notes.append(Finding(
+            "info", "table_label_wrapped",
+            f"{row.label} is printed in two parts with {row.n_pre} cell(s) between them; "
+            f"read as the last column{'s' if row.n_pre > 1 else ''}, where text extraction "
+            "pulls the cells printed beside a wrapped label's first line", row.line))
     if row.slip:
         out.notes.append(Finding(
             "info", "category_name_slip",

@@ -280,6 +280,12 @@ def _first_hit(patterns: tuple[re.Pattern[str], ...], lowered: str) -> int | Non
 
 
 def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | None]:
+    """(name as printed, registry country or None, line): see :func:`find_country_how`."""
+    return find_country_how(text, line_at)[:3]
+
+
+def find_country_how(text: str,
+                     line_at) -> tuple[str | None, Country | None, int | None, str]:
     """(name as printed, registry country or None, line). Unknown countries keep their
     printed name so a report about them still parses fully.
 
@@ -301,7 +307,7 @@ def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | 
             if pattern is _TITLE_PATTERNS[2] and reg.find(name) is None and \
                     line_at(m.start()) > 8:
                 continue
-            return name, reg.find(name), line_at(m.start(gi))
+            return name, reg.find(name), line_at(m.start(gi)), "title"
     head = text[:4000]
     # A name followed by " by Author" or "| Freedom House": no name ending after the last
     # "by X" or "|" of the first 4040 characters can be one, so the search stops there.
@@ -314,11 +320,11 @@ def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | 
                 break
             after = text[m.end(): m.end() + 40]
             if _BY_AUTHOR.match(after) or _FREEDOM_HOUSE.match(after):
-                return m.group(), reg.find(m.group()), line_at(m.start())
+                return m.group(), reg.find(m.group()), line_at(m.start()), "header"
     named = _named_in_header(head)
     if named:
         name, pos = named
-        return name, reg.find(name), line_at(pos)
+        return name, reg.find(name), line_at(pos), "header"
     subjects: list[tuple[str, int]] = []  # read lazily: the first known country ends it
     known: dict[str, Country | None] = {}
     for name, pos in _subjects(text[:60000]):
@@ -326,28 +332,28 @@ def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | 
             known[name] = reg.find(name.split()[-1]) or reg.find(name)
         found = known[name]
         if found:
-            return found.name, found, line_at(pos)
+            return found.name, found, line_at(pos), "subject"
         subjects.append((name, pos))
     if len({name for name, _ in subjects}) == 1:  # one subject throughout: an unknown country
         name, pos = subjects[0]
-        return name, None, line_at(pos)
+        return name, None, line_at(pos), "subject"
     ds = _DS_SUBJECT.search(text[:60000])
     if ds:
-        return ds.group(1), reg.find(ds.group(1)), line_at(ds.start(1))
+        return ds.group(1), reg.find(ds.group(1)), line_at(ds.start(1)), "score"
     url = _COUNTRY_URL.search(head)
     slug = " ".join(url.group(1).split("-")) if url else None
     if url and slug:
         by_url = reg.find(slug)
         if by_url:
-            return by_url.name, by_url, line_at(url.start(1))
+            return by_url.name, by_url, line_at(url.start(1)), "address"
         # an unknown country's page: its address names it
         name = " ".join(w if w in ("and", "of", "the") else w.capitalize() for w in slug.split())
-        return name, None, line_at(url.start(1))
+        return name, None, line_at(url.start(1)), "address"
     cm = _CAPITAL.search(text[:20000])
     if cm:
         country = capital_country(cm.group(1))
         if country:
-            return country.name, country, line_at(cm.start())
+            return country.name, country, line_at(cm.start()), "capital"
     counts: dict[str, tuple[int, int]] = {}
     for m in _names_in(text[:60000]):
         c = reg.find(m.group())
@@ -356,15 +362,15 @@ def find_country(text: str, line_at) -> tuple[str | None, Country | None, int | 
             counts[c.iso3] = (n + 1, first)
     if counts:
         iso3 = max(counts, key=lambda k: (counts[k][0], -counts[k][1]))
-        return reg.by_iso3[iso3].name, reg.by_iso3[iso3], line_at(counts[iso3][1])
+        return reg.by_iso3[iso3].name, reg.by_iso3[iso3], line_at(counts[iso3][1]), "mentions"
     if subjects:  # a country the registry does not know, named as the rating's subject
         name, pos = subjects[0]
-        return name, None, line_at(pos)
+        return name, None, line_at(pos), "subject"
     owner = _most_possessive(text[:60000])
     if owner:
         name, pos = owner
-        return name, reg.find(name), line_at(pos)
-    return None, None, None
+        return name, reg.find(name), line_at(pos), "possessive"
+    return None, None, None, ""
 
 
 # Words a name before "by Author" never ends with or contains (titles, headings, filler)

@@ -172,10 +172,12 @@ _GLUED_BYTES = re.compile(rb"0(?<=a0)")
 _RUN_BYTES = re.compile(rb"0[0.c]{5}")
 
 
-def prepare(text: str, lowered: str | None = None) -> str:
+def prepare(text: str, lowered: str | None = None,
+            cuts: list[tuple[int, str, str]] | None = None) -> str:
     """Undo the gluing and legends of extracted tables (line breaks untouched).
     ``lowered``: the text lower-cased (:attr:`Doc.lower <demoscope.reports.source.Doc.lower>`)
-    when the caller has it."""
+    when the caller has it. ``cuts``: collects ``(line index, run, cells)`` for every run of
+    glued ratings cut on the quarter grid (an inference the caller reports)."""
     size = len(text)
     if "=" in text:
         text = _LEGEND.sub(_blank, text)
@@ -194,7 +196,7 @@ def prepare(text: str, lowered: str | None = None) -> str:
             if hit:
                 text = text[: hit.start(2)] + " " * len(hit.group(2)) + text[hit.end(2):]
             at = lowered.find(needle, at + 1)
-    return _unglue_digits(text)
+    return _unglue_digits(text, cuts)
 
 
 def _has_na(text: str) -> bool:
@@ -207,7 +209,7 @@ def _has_na(text: str) -> bool:
     return False
 
 
-def _unglue_digits(text: str) -> str:
+def _unglue_digits(text: str, cuts: list[tuple[int, str, str]] | None = None) -> str:
     """``_LETTER_DIGIT`` then ``_DIGIT_RUN`` substituted in ``text``.
 
     Both scan for digits character by character, and most texts have nothing or next to
@@ -225,13 +227,29 @@ def _unglue_digits(text: str) -> str:
     if len(glued) + len(runs) > 32:
         if glued:
             text = _LETTER_DIGIT.sub(_space_before, text)
-        return _DIGIT_RUN.sub(_unglue, text) if runs else text
+        return _DIGIT_RUN.sub(_noting(_unglue, cuts, None), text) if runs else text
     lines = text.split("\n")
     for i in glued:
         lines[i] = _LETTER_DIGIT.sub(_space_before, lines[i])
     for i in runs:
-        lines[i] = _DIGIT_RUN.sub(_unglue, lines[i])
+        lines[i] = _DIGIT_RUN.sub(_noting(_unglue, cuts, i), lines[i])
     return "\n".join(lines)
+
+
+def _noting(unglue, cuts: list[tuple[int, str, str]] | None, line: int | None):
+    """``unglue``, recording in ``cuts`` the runs it cut on the quarter grid."""
+    if cuts is None:
+        return unglue
+
+    def sub(m: re.Match[str]) -> str:
+        out = unglue(m)
+        run = m.group()
+        if out != run and not _YEAR_GLUE.fullmatch(run) and not _VALUE_GLUE.fullmatch(run):
+            at = m.string.count("\n", 0, m.start()) if line is None else line
+            cuts.append((at, run, out))
+        return out
+
+    return sub
 
 
 def _lines_with(raw: bytes, classes: bytes, pattern: re.Pattern[bytes]) -> list[int]:

@@ -496,7 +496,14 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
     text = doc.text if text is None else text
     view = doc.view(text)
     report = Report(file=doc.file, shape=shape)
-    prepared = tables.prepare(text, view.lower)
+    cuts: list[tuple[int, str, str]] = []
+    prepared = tables.prepare(text, view.lower, cuts)
+    for i, run, cells in cuts:
+        report.notes.append(Finding(
+            "info", "value_glue_cut",
+            f"{run!r} is ratings printed without separators or trailing zeros; read as "
+            f"{cells!r}, the only way to cut it into quarter-point ratings",
+            doc.line_at(doc.starts[i]) if i < len(doc.starts) else None))
     # prepare() keeps every line break but may insert spaces ("4.254.00" → "4.25 4.00"), so
     # offsets into the prepared copy map to lines through its own line starts
     at = doc.line_at if len(prepared) == len(text) else Doc(
@@ -520,8 +527,12 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
     direction, how, scale_at = detect.find_scale(text, report.edition, m, view.lower)
     report.scale, report.scale_source = m.direction_label(direction), how
     report.scale_line = view.line_at(scale_at) if scale_at is not None else None
-    name, country, line = detect.find_country(text, doc.line_at)
+    name, country, line, named_by = detect.find_country_how(text, doc.line_at)
     report.country, report.country_line = name, line
+    if named_by in _COUNTRY_WHY:
+        report.notes.append(Finding("info", "country_inferred",
+                                    f"the report prints no title naming its country; {name!r} "
+                                    f"is read from {_COUNTRY_WHY[named_by]}", line))
     report.iso3 = country.iso3 if country else None
     placed = columns.assign(groups, report.edition, m)
     report.tables, report.cell_lines = placed.values, placed.lines
@@ -556,6 +567,10 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
     return report
 
 
+#: Where a country's name came from when no title or header prints it (an inference).
+_COUNTRY_WHY = {"address": "the page address", "capital": "the capital the header names",
+                "mentions": "the country the text names most often",
+                "possessive": "the name the text puts most often in the possessive"}
 _SCALE_WHY = {"legend": "its scale statement says so",
               "percentage": "it prints a Democracy Percentage, which the 7-best site "
                             "introduced with its scale"}
