@@ -180,7 +180,8 @@ def test_scores_cut_off(s: str) -> None:
 @given(_texts(["Nations in Transit 2011", "Nations in Transit", " 2011", "Hungary", "X",
                ": ", "| ", "–", " ", "\n", "\n\n", "a", "2019", "Scores", "2010 Scores",
                "Year: 2009", "Score changes in 2020", "score Changes in 2018", "(2006)",
-               " - Albania ", "/nations-transit/2018", "nations-transit/", *_ODD], 25))
+               " - Albania ", "/nations-transit/2018", "nations-transit/", "NATIONS IN TRANSIT 2021",
+               *_ODD], 25))
 def test_titles_and_editions(s: str) -> None:
     page_title = detect._TITLE_PATTERNS[2].search(s, 0, 3000)
     got = detect._page_title(s)

@@ -94,9 +94,10 @@ _EDITION_PATTERNS = [
     # the address of a country page or report ("…/country/serbia/nations-transit/2018",
     # "…/report/nations-transit/2015/estonia"), which saved copies print first
     re.compile(r"/nations-transit/" + _YEAR + r"(?!\d)"),
+    re.compile(r"NATIONS IN TRANSIT\s+" + _YEAR + r"(?![\d-])"),  # a cover in capitals
 ]
 _EDITION_NEEDLES = ("Nations in Transit", "Nations in Transit", "Scores", "Year:", "hanges in",
-                    "/nations-transit/")
+                    "/nations-transit/", "NATIONS IN TRANSIT")
 _REGIME_LINE = re.compile(r"Regime Classification:?[ \t]*\n?[ \t]*([A-Za-z][^\n|]{3,80})")
 _CAPITAL = re.compile(r"Capital:[ \t|]*([^\n|,]{2,40})")
 _BY_AUTHOR = re.compile(r"\s+[Bb]y\s+[A-Z]")
@@ -228,6 +229,7 @@ _EDITION_FROM = (
     lambda text, at: _after_nonspace(text, at, 0),  # "^\s*Year:"
     lambda text, at: max(0, at - 7),  # "[Ss]core [Cc]hanges in": 7 characters before
     lambda text, at: at,  # "/nations-transit/2018"
+    lambda text, at: at,  # "NATIONS IN TRANSIT 2021"
 )
 
 
