@@ -22,20 +22,20 @@ from pathlib import Path
 def time_db_init(runs: int) -> list[float]:
     from demoscope.countries import registry
     from demoscope.methodology import nit
+    from demoscope.services.setup import set_up_database
     from demoscope.store.db import get_engine
-    from demoscope.store.repo import init_database
 
     times = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(runs):
             url = f"sqlite:///{Path(tmp) / f'init{i}.db'}"
             t0 = time.perf_counter()
-            result = init_database(get_engine(url), nit(), registry())
+            result = set_up_database(get_engine(url), nit(), registry())
             times.append(time.perf_counter() - t0)
             assert result.added == 2960, result
         # idempotent second load into the last one
         t0 = time.perf_counter()
-        again = init_database(get_engine(url), nit(), registry())
+        again = set_up_database(get_engine(url), nit(), registry())
         times_again = time.perf_counter() - t0
         assert again.added == 0
     print(f"  re-running init on a loaded database: {times_again * 1000:.0f} ms (0 values added)")

@@ -190,13 +190,13 @@ def main() -> None:
 
     from demoscope.countries import registry
     from demoscope.methodology import nit
+    from demoscope.services.setup import set_up_database
     from demoscope.store.db import get_engine
-    from demoscope.store.repo import init_database
 
     bindir = Path(sys.executable).parent
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
-        init_database(get_engine(f"sqlite:///{db}"), nit(), registry())
+        set_up_database(get_engine(f"sqlite:///{db}"), nit(), registry())
         eid = sqlite3.connect(db).execute(
             "SELECT id FROM editions WHERE methodology = 'nit' AND year = 2008").fetchone()[0]
         env = dict(os.environ, DEMOSCOPE_DATABASE_URL=f"sqlite:///{db}")

@@ -83,10 +83,10 @@ def db_url(empty_db_url) -> str:
     """A URL to a database initialised with the built-in dataset, fresh for each test."""
     from demoscope.countries import registry
     from demoscope.methodology import nit
+    from demoscope.services.setup import set_up_database
     from demoscope.store.db import get_engine
-    from demoscope.store.repo import init_database
 
-    init_database(get_engine(empty_db_url), nit(), registry())
+    set_up_database(get_engine(empty_db_url), nit(), registry())
     return empty_db_url
 
 

@@ -1,4 +1,5 @@
-"""The ratings store on a real database (SQLite file, and PostgreSQL when configured)."""
+"""The ratings store on a real database (SQLite file, and PostgreSQL when configured): the
+set-up service, the schema's constraints, the write transaction and the read gateway."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from demoscope.countries import registry
-from demoscope.errors import ConflictError, InvalidRating, UnknownCountry
+from demoscope.dataset import DATASET_VERSION
+from demoscope.errors import InvalidRating, UnknownCountry
 from demoscope.methodology import nit
-from demoscope.store import repo
+from demoscope.services.rating import rate
+from demoscope.services.setup import set_up_database
+from demoscope.store import reads, writes
 from demoscope.store.db import get_engine, session_scope
 from demoscope.store.models import EditionRow, RatingRevisionRow, RatingRow
 
@@ -26,23 +30,42 @@ def _raw_rating(session, **overrides):
     session.execute(insert(RatingRow), [row])
 
 
+def _read(engine):
+    return reads.EngineReader(engine)
+
+
 def test_init_loads_everything_and_is_idempotent(engine):
     with session_scope(engine) as s:
         n = s.scalar(text("SELECT count(*) FROM ratings"))
         p = s.scalar(text("SELECT count(*) FROM published_scores"))
     assert n + p == 2960 and p == 373
-    again = repo.init_database(engine, M, registry())
+    version = reads.data_version(_read(engine))
+    assert version.dataset == DATASET_VERSION and version.label == f"{DATASET_VERSION}+1"
+    again = set_up_database(engine, M, registry())
     assert again.added == 0 and again.unchanged == 2960 and not again.differing
 
 
+def test_init_is_one_transaction(empty_db_url, monkeypatch):
+    """A failure while loading the dataset leaves no schema behind (nothing half-set-up)."""
+    from demoscope.services import setup
+
+    def boom(*_a, **_k):
+        raise RuntimeError("killed while loading")
+
+    monkeypatch.setattr(setup, "load_records", boom)
+    engine = get_engine(empty_db_url)
+    with pytest.raises(RuntimeError):
+        set_up_database(engine, M, registry())
+    assert not reads.is_initialised(reads.reader_for_url(empty_db_url))
+    monkeypatch.undo()
+    assert set_up_database(engine, M, registry()).added == 2960
+
+
 def test_init_keeps_a_corrected_value_and_reports_it(engine):
-    with session_scope(engine) as s:
-        repo.set_rating(s, M, "KAZ", 2008, "CO", Fraction("6.25"), justification="correction",
-                        source="editor")
-    result = repo.init_database(engine, M, registry())
+    rate(engine, M, "KAZ", 2008, "CO", Fraction("6.25"), justification="correction", source="editor")
+    result = set_up_database(engine, M, registry())
     assert result.differing == ["KAZ 2008 CO: database 6.25, dataset 6.50"]
-    with session_scope(engine) as s:
-        assert repo.row(s, M, "KAZ", 2008)["CO"] == Fraction("6.25")
+    assert reads.row(_read(engine), "nit", "KAZ", 2008)["CO"] == Fraction("6.25")
 
 
 @pytest.mark.parametrize(
@@ -58,40 +81,44 @@ def test_schema_makes_invalid_ratings_unstorable(engine, overrides, why):
         _raw_rating(s, **overrides)
 
 
-def test_set_rating_requires_justification_for_a_change(engine):
-    with pytest.raises(InvalidRating, match="justification is required"), session_scope(engine) as s:
-        repo.set_rating(s, M, "KAZ", 2009, "EP", Fraction("5.00"), justification=None, source="t")
-    with session_scope(engine) as s:
-        ch = repo.set_rating(s, M, "KAZ", 2009, "EP", Fraction("5.00"), justification="reform",
-                             source="t")
-        assert ch.old == Fraction("6.75") and ch.previous_edition_value == Fraction("6.75")
-    with session_scope(engine) as s:
-        assert repo.row(s, M, "KAZ", 2009)["EP"] == Fraction("5.00")
-        revs = repo.revisions(s, "KAZ", 2009, "EP", M)
-        assert [(r.old_value_x100, r.new_value_x100, r.justification) for r in revs] == [
-            (675, 500, "reform")]
+def test_rate_requires_justification_for_a_change(engine):
+    with pytest.raises(InvalidRating, match="justification is required"):
+        rate(engine, M, "KAZ", 2009, "EP", Fraction("5.00"), justification=None, source="t")
+    ch = rate(engine, M, "KAZ", 2009, "EP", Fraction("5.00"), justification="reform", source="t")
+    assert ch.old == Fraction("6.75") and ch.previous_edition_value == Fraction("6.75")
+    read = _read(engine)
+    assert reads.row(read, "nit", "KAZ", 2009)["EP"] == Fraction("5.00")
+    revs = reads.revisions(read, "nit", "KAZ", 2009, "EP")
+    assert [(r.old, r.new, r.justification) for r in revs] == [
+        (Fraction("6.75"), Fraction("5.00"), "reform")]
+
+
+def test_every_write_bumps_the_data_version_and_a_refused_one_does_not(engine):
+    read = _read(engine)
+    before = reads.data_version(read).serial
+    with pytest.raises(InvalidRating):
+        rate(engine, M, "KAZ", 2009, "EP", Fraction("5.00"), justification=None, source="t")
+    assert reads.data_version(read).serial == before
+    rate(engine, M, "KAZ", 2009, "EP", Fraction("5.00"), justification="x", source="t")
+    assert reads.data_version(read).serial == before + 1
 
 
 def test_unchanged_value_needs_no_justification(engine):
-    with session_scope(engine) as s:
-        before = repo.row(s, M, "KAZ", 2008)["EP"]
-        ch = repo.set_rating(s, M, "KAZ", 2009, "EP", before, justification=None, source="t")
-        assert ch.previous_edition_value == before
-
-
-def test_conflict_is_never_silently_overwritten(engine):
-    with pytest.raises(ConflictError, match=r"database holds 6\.75"), session_scope(engine) as s:
-        repo.set_rating(s, M, "KAZ", 2009, "EP", Fraction("6.50"), justification="x", source="report",
-                        overwrite=False)
-    with session_scope(engine) as s:
-        assert repo.row(s, M, "KAZ", 2009)["EP"] == Fraction("6.75")
-        assert s.scalar(select(RatingRevisionRow.id)) is None
+    before = reads.row(_read(engine), "nit", "KAZ", 2008)["EP"]
+    ch = rate(engine, M, "KAZ", 2009, "EP", before, justification=None, source="t")
+    assert ch.previous_edition_value == before
 
 
 def test_a_failed_transaction_writes_nothing(engine):
-    with pytest.raises(InvalidRating), session_scope(engine) as s:
-        repo.set_rating(s, M, "KAZ", 2009, "EP", Fraction("6.75"), justification=None, source="t")
-        repo.set_rating(s, M, "KAZ", 2009, "CS", Fraction("2.00"), justification=None, source="t")
+    read = _read(engine)
+    serial = reads.data_version(read).serial
+    eid = reads.edition_ids(read, "nit")[2009]
+    scale = (M.scale.min, M.scale.max, M.scale.step)
+    with pytest.raises(RuntimeError), writes.write_transaction(engine) as tx:
+        writes.put_rating(tx, "KAZ", eid, "EP", Fraction("2.00"), scale, source="t")
+        raise RuntimeError("refused half-way")
+    assert reads.row(read, "nit", "KAZ", 2009)["EP"] == Fraction("6.75")
+    assert reads.data_version(read).serial == serial
     with session_scope(engine) as s:
         assert s.scalar(select(RatingRevisionRow.id)) is None
 
@@ -99,22 +126,21 @@ def test_a_failed_transaction_writes_nothing(engine):
 def test_new_edition_rating_on_the_inverted_scale(engine):
     """2020+ ratings are stored as published (7 best); the previous edition is converted
     before comparing, so an unchanged country needs no justification."""
-    with session_scope(engine) as s:
-        for cat in M.edition(2019).categories:
-            repo.set_rating(s, M, "EST", 2019, cat, Fraction("1.75"), justification="x", source="t")
-        ch = repo.set_rating(s, M, "EST", 2020, "EP", Fraction("6.25"), justification=None, source="t")
-        assert ch.previous_edition_value == Fraction("6.25")
+    for cat in M.edition(2019).categories:
+        rate(engine, M, "EST", 2019, cat, Fraction("1.75"), justification="x", source="t")
+    ch = rate(engine, M, "EST", 2020, "EP", Fraction("6.25"), justification=None, source="t")
+    assert ch.previous_edition_value == Fraction("6.25")
 
 
-def test_unknown_country_and_edition(engine):
-    with pytest.raises(UnknownCountry), session_scope(engine) as s:
-        repo.set_rating(s, M, "XXX", 2008, "EP", Fraction(3), justification="x", source="t")
+def test_unknown_country(engine):
+    with pytest.raises(UnknownCountry):
+        rate(engine, M, "XXX", 2008, "EP", Fraction(3), justification="x", source="t")
 
 
 def test_filters(engine):
-    with session_scope(engine) as s:
-        facts = repo.ratings(s, M, iso3=["KAZ"], first=2005, last=2008, categories=["ep"])
-    assert [(f.year, f.value) for f in facts] == [
+    found = reads.ratings(_read(engine), "nit", iso3s=["KAZ"], first=2005, last=2008,
+                          categories=["ep"])
+    assert [(f.year, f.value) for f in found] == [
         (2005, Fraction("6.50")), (2006, Fraction("6.50")), (2007, Fraction("6.50")),
         (2008, Fraction("6.75"))]
 

@@ -13,6 +13,7 @@ Imports are lazy so the command line starts fast.
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -20,11 +21,13 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     import pandas as pd
 
+    from demoscope.methodology import Methodology
+
 __all__ = ["__version__", "democracy_percentage", "democracy_score", "get_methodology", "load",
            "regime", "to_direction"]
 
 
-def get_methodology(name: str = "nit"):
+def get_methodology(name: str = "nit") -> Methodology:
     """The methodology object (built-in name or path to a TOML file)."""
     from demoscope.methodology import load_methodology
 
@@ -39,20 +42,19 @@ def load(database_url: str | None = None, *, direction: str | None = None, wide:
     database needed. With a SQLAlchemy URL it reads that demoscope database instead.
     ``direction`` ("1_best"/"7_best") converts every value; default: each edition's own scale.
     """
-    from demoscope import ratings
+    from demoscope import exports
 
     m = get_methodology(methodology_name)
     d = m.scale.parse_direction(direction) if direction else None
     if database_url is None:
-        return ratings.builtin_frame(m, direction=d, wide=wide)
-    from demoscope.store.db import get_engine, session_scope
+        return exports.builtin_frame(m, direction=d, wide=wide)
+    from demoscope.store.reads import reader_for_url
 
-    with session_scope(get_engine(database_url)) as session:
-        return ratings.db_frame(session, m, direction=d, wide=wide)
+    return exports.database_frame(reader_for_url(database_url), m, direction=d, wide=wide)[0]
 
 
-def _fractions(values: dict[str, Any]):
-    from demoscope.methodology import frac
+def _fractions(values: dict[str, Any]) -> dict[str, Fraction]:
+    from demoscope.numbers import frac
 
     return {k.upper(): frac(v) for k, v in values.items() if v is not None}
 
@@ -90,8 +92,7 @@ def regime(values: dict[str, Any], edition: int, *, methodology_name: str = "nit
 
 def to_direction(value: Any, source: str, target: str, *, methodology_name: str = "nit") -> Decimal:
     """Convert one rating between scale directions (NIT: ``8 − x``)."""
-    from demoscope.methodology import frac
-    from demoscope.scoring import round_half_up
+    from demoscope.numbers import frac, round_half_up
 
     m = get_methodology(methodology_name)
     s = m.scale

@@ -70,17 +70,16 @@ def _engine(require_init: bool = True):
 
 
 def _reader():
-    """A read-only query runner; stdlib sqlite3 for SQLite files keeps ``show`` fast."""
-    from pathlib import Path
-
+    """The read gateway; stdlib sqlite3 (read-only) for SQLite files keeps ``show`` fast."""
     from demoscope.errors import ConfigError
-    from demoscope.store import queries
+    from demoscope.store import reads
 
     url = _settings().database_url
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+    path = reads.sqlite_path(url)
+    if path is not None and not Path(path).exists():
         raise ConfigError(f"no database at {url}: run 'demoscope db init' first")
-    read = queries.reader_for_url(url)
-    if not queries.is_initialised(read):
+    read = reads.reader_for_url(url)
+    if not reads.is_initialised(read):
         raise ConfigError(f"the database at {_redact(url)} is not initialised: "
                           "run 'demoscope db init' first")
     return read
@@ -104,6 +103,7 @@ def _country(text: str):
 
 
 def _direction(m, text: str | None):
+    """The ``--direction`` label as the Direction enum (the one place the CLI converts)."""
     return m.scale.parse_direction(text) if text else None
 
 
@@ -119,7 +119,7 @@ def db_init(json_out: JsonOpt = False) -> None:
     from rich.progress import Progress
 
     from demoscope.countries import registry
-    from demoscope.store.repo import init_database
+    from demoscope.services.setup import set_up_database
 
     m = _methodology()
     engine = _engine(require_init=False)
@@ -129,7 +129,7 @@ def db_init(json_out: JsonOpt = False) -> None:
         def tick(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        result = init_database(engine, m, registry(), progress=tick)
+        result = set_up_database(engine, m, registry(), progress=tick)
     data = {"database": _redact(_settings().database_url), "added": result.added,
             "unchanged": result.unchanged, "differing": result.differing}
     if json_out:
@@ -172,19 +172,9 @@ def countries(json_out: JsonOpt = False) -> None:
 
     Example: demoscope countries --json
     """
-    from demoscope.countries import registry
-    from demoscope.store import repo
-    from demoscope.store.db import session_scope
+    from demoscope.read import indexes
 
-    m = _methodology()
-    with session_scope(_engine()) as s:
-        rows = []
-        for c in repo.countries(s):
-            years = repo.country_years(s, m, c.iso3)
-            reg = registry().find(c.iso3)
-            rows.append({"country": c.name, "iso3": c.iso3, "region": c.region,
-                         "subregion": c.subregion, "aliases": list(reg.aliases) if reg else [],
-                         "editions": years})
+    rows = indexes.countries(_reader(), _methodology())
     if json_out:
         _print_json(rows)
         return
@@ -210,15 +200,10 @@ def editions(json_out: JsonOpt = False) -> None:
 
     Example: demoscope editions
     """
-    from demoscope.store import repo
-    from demoscope.store.db import session_scope
+    from demoscope.read import indexes
 
     m = _methodology()
-    with session_scope(_engine()) as s:
-        eds = repo.editions(s, m)
-    rows = [{"edition": e.year, "label": e.label, "direction": m.direction_label(e.direction),
-             "categories": list(e.categories), "countries": list(e.countries),
-             "ratings": e.ratings} for e in eds]
+    rows = indexes.edition_coverage(_reader(), m)
     if json_out:
         _print_json(rows)
         return
@@ -242,24 +227,11 @@ def methodology_cmd(
 
     Example: demoscope methodology --file my-index.toml
     """
-    from demoscope.methodology import load_methodology
+    from demoscope.methodology import Direction, load_methodology
+    from demoscope.read.indexes import methodology_summary
 
     m = load_methodology(str(file)) if file else _methodology()
-    data = {
-        "code": m.code, "name": m.name, "version": m.version,
-        "scale": {"min": float(m.scale.min), "max": float(m.scale.max), "step": float(m.scale.step)},
-        "score": {"code": m.score.code, "name": m.score.name, "decimals": m.score.decimals,
-                  "rounding": m.score.rounding},
-        "categories": [{"code": c.code, "name": c.name, "covers": c.covers}
-                       for c in m.categories.values()],
-        "editions": [{"edition": e.year, "label": e.label,
-                      "direction": m.direction_label(e.direction),
-                      "categories": list(e.categories)} for e in m.editions.values()],
-        "bands": [{"code": b.code, "name": b.name,
-                   **{m.direction_label(d): [float(x) for x in r] for d, r in b.ranges.items()},
-                   "percentage": [float(x) for x in b.percentage] if b.percentage else None}
-                  for b in m.bands],
-    }
+    data = methodology_summary(m)
     if json_out:
         _print_json(data)
         return
@@ -277,12 +249,14 @@ def methodology_cmd(
         t.add_row(c["code"], c["name"], c["covers"])
     con.print(t)
     b = Table(title="Regime bands")
-    for col in ("Regime", *[m.direction_label(d) for d in ("low_best", "high_best")], "DP"):
+    labels = [m.direction_label(d) for d in Direction]
+    pct = m.percentage.code if m.percentage else "%"
+    for col in ("Regime", *labels, pct):
         b.add_column(col)
     for band in data["bands"]:
         b.add_row(band["name"], *[
-            "{:.2f}–{:.2f}".format(*band.get(m.direction_label(d), [0, 0]))
-            for d in ("low_best", "high_best")], "{:g}–{:g}".format(*(band["percentage"] or [0, 0])))
+            "{:.2f}–{:.2f}".format(*band[label]) if label in band else "—" for label in labels],
+            "{:g}–{:g}".format(*band["percentage"]) if band["percentage"] else "—")
     con.print(b)
 
 
@@ -301,11 +275,11 @@ def show(
 
     Example: demoscope show Kazakhstan 2008 --direction 7_best --json
     """
-    from demoscope.scorecard import build_scorecard
+    from demoscope.read.scorecard import scorecard
 
     m = _methodology()
     c = _country(country)
-    card = build_scorecard(_reader(), m, c.iso3, edition, _direction(m, direction))
+    card = scorecard(_reader(), m, c.iso3, edition, _direction(m, direction))
     if json_out:
         _print_json(card)
         return
@@ -366,17 +340,13 @@ def rate(
 
     Example: demoscope rate Kazakhstan 2018 CS 6.00 --justification "NGO law tightened"
     """
-    from demoscope.methodology import fmt, frac
-    from demoscope.store import repo
-    from demoscope.store.db import session_scope
+    from demoscope.numbers import fmt, frac
+    from demoscope.services.rating import rate as record_rating
 
     m = _methodology()
     c = _country(country)
-    code = m.resolve_category(category)
-    v = m.check_value(frac(value))
-    with session_scope(_engine()) as s:
-        ch = repo.set_rating(s, m, c.iso3, edition, code, v, justification=justification,
-                             source=source)
+    ch = record_rating(_engine(), m, c.iso3, edition, m.resolve_category(category), frac(value),
+                       justification=justification, source=source)
     data = {"iso3": ch.iso3, "edition": ch.year, "category": ch.category,
             "old": float(ch.old) if ch.old is not None else None, "new": float(ch.new),
             "previous_edition_value": (float(ch.previous_edition_value)
@@ -407,27 +377,28 @@ def export(
 
     Example: demoscope export --format xlsx --direction 7_best -o nit.xlsx
     """
-    from demoscope import ratings
+    from demoscope import exports
     from demoscope.errors import InvalidRating
-    from demoscope.store.db import session_scope
 
     fmt_name = format.lower()
-    if fmt_name not in ratings.FORMATS:
-        raise InvalidRating(f"--format {format!r} is not one of: {', '.join(ratings.FORMATS)}",
+    if fmt_name not in exports.FORMATS:
+        raise InvalidRating(f"--format {format!r} is not one of: {', '.join(exports.FORMATS)}",
                             field="format")
     if output is None and fmt_name in ("xlsx", "parquet") and sys.stdout.isatty():
         raise InvalidRating(f"{fmt_name} is binary: give --output FILE", field="output")
     m = _methodology()
     iso = [_country(c).iso3 for c in country] if country else None
-    with session_scope(_engine()) as s:
-        df = ratings.db_frame(s, m, direction=_direction(m, direction), wide=wide, iso3=iso,
-                              first=first, last=last)
-    data = ratings.write(df, fmt_name, output)
-    if data is not None:
-        sys.stdout.buffer.write(data)
+    df, stamp = exports.database_frame(_reader(), m, direction=_direction(m, direction), wide=wide,
+                                       iso3s=iso, first=first, last=last)
+    if output is None:
+        sys.stdout.buffer.write(exports.to_bytes(df, fmt_name, stamp))
         sys.stdout.flush()
-    else:
-        print(f"wrote {len(df)} rows to {output}", file=sys.stderr)
+        print(f"data version {stamp.data_version}", file=sys.stderr)
+        return
+    exports.write(df, fmt_name, output, stamp)
+    beside = f" (stamp in {exports.sidecar(output)})" if fmt_name == "csv" else ""
+    print(f"wrote {len(df)} rows to {output}, data version {stamp.data_version}{beside}",
+          file=sys.stderr)
 
 
 # -- reports --------------------------------------------------------------------------------
@@ -439,19 +410,22 @@ def _db_lookup(m):
     """A ``(iso3, year) → ratings`` lookup for the audit, or None when there is no database.
 
     Each lookup is its own short read, so a report imported earlier in the same run is seen."""
-    from demoscope.store import repo
-    from demoscope.store.db import is_initialised, session_scope
+    from demoscope.errors import DemoscopeError
+    from demoscope.store import reads
 
     url = _settings().database_url
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+    path = reads.sqlite_path(url)
+    if path is not None and not Path(path).exists():
         return None
-    engine = _engine(require_init=False)
-    if not is_initialised(engine):
+    read = reads.reader_for_url(url)
+    if not reads.is_initialised(read):
         return None
 
     def lookup(iso3: str, year: int):
-        with session_scope(engine) as s:
-            return repo.db_lookup(s, m)(iso3, year)
+        try:
+            return reads.row(read, m.code, iso3, m.edition(year).year) or None
+        except DemoscopeError:  # an edition the methodology does not have: nothing to compare
+            return None
 
     return lookup
 
@@ -507,20 +481,20 @@ def ingest(
     """
     import getpass
 
-    from demoscope.reports.importer import ImportResult, import_report
+    from demoscope.services.importing import ImportResult, import_report
 
     m = _methodology()
     engine = None
     if not dry_run:
         from demoscope.countries import registry
+        from demoscope.services.setup import set_up_database
         from demoscope.store.db import is_initialised
-        from demoscope.store.repo import init_database
 
         engine = _engine(require_init=False)
         if not is_initialised(engine):
             print(f"note: initialising the database at {_redact(_settings().database_url)} "
                   "with the built-in dataset", file=sys.stderr)
-            init_database(engine, m, registry())
+            set_up_database(engine, m, registry())
     lookup = _db_lookup(m)
     try:
         user = getpass.getuser()
@@ -531,7 +505,7 @@ def ingest(
     failed = total = 0
     for item in _walk(paths, m, lookup, json_out, unreadable):
         total += 1
-        result = (ImportResult("skipped", "dry run") if dry_run
+        result = (ImportResult("skipped", "dry run") if engine is None
                   else import_report(engine, m, item, update=update, user=user))
         if not (result.ok or dry_run):
             failed += 1

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
@@ -19,7 +18,8 @@ from importlib import resources
 
 from demoscope.countries import CountryRegistry, registry
 from demoscope.errors import DataError, DemoscopeError
-from demoscope.methodology import Methodology, frac, nit
+from demoscope.methodology import Methodology, nit
+from demoscope.numbers import frac
 
 DATASET_FILE = "nit_ratings.csv"
 DATASET_VERSION = "2026.11.1"
@@ -114,10 +114,3 @@ def quirks() -> dict[tuple[str, int], DsQuirk]:
         for q in data.get("ds_mismatch", [])
     }
 
-
-def coverage(records: Iterable[Record]) -> dict[int, set[str]]:
-    """Edition year → ISO codes with at least one rating (what the dataset covers)."""
-    out: dict[int, set[str]] = {}
-    for r in records:
-        out.setdefault(r.year, set()).add(r.iso3)
-    return dict(sorted(out.items()))

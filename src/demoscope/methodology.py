@@ -21,6 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from demoscope.errors import InvalidRating, MethodologyError, UnknownEdition
+from demoscope.numbers import fmt, frac, plain
+
+__all__ = ["Band", "Category", "Direction", "Edition", "Era", "Methodology", "PercentageRule",
+           "Scale", "ScoreRule", "builtin_methodologies", "eras", "fmt", "frac", "load_methodology",
+           "nit", "parse_methodology", "year_ranges"]
 
 
 class Direction(StrEnum):
@@ -32,26 +37,6 @@ class Direction(StrEnum):
     @property
     def other(self) -> Direction:
         return Direction.HIGH_BEST if self is Direction.LOW_BEST else Direction.LOW_BEST
-
-
-def frac(text: str | int | float | Fraction) -> Fraction:
-    """An exact number from text such as ``"6.25"``. Floats go through their shortest repr so
-    that 6.25 and "6.25" agree; use text wherever a value is read from a file."""
-    if isinstance(text, Fraction):
-        return text
-    if isinstance(text, float):
-        text = repr(text)
-    try:
-        return Fraction(str(text).strip())
-    except (ValueError, ZeroDivisionError) as exc:
-        raise InvalidRating(f"{text!r} is not a number") from exc
-
-
-def fmt(value: Fraction, decimals: int = 2) -> str:
-    """A value as printed in the reports: two decimals (``5.50``), exact for quarter points."""
-    from demoscope.scoring import round_half_up
-
-    return f"{round_half_up(value, decimals):.{decimals}f}"
 
 
 @dataclass(frozen=True)
@@ -171,6 +156,9 @@ class Methodology:
     editions: Mapping[int, Edition]
     bands: tuple[Band, ...]
     source: str = ""
+    #: Presentation defaults for the web site (``[site]``: e.g. ``compare``, the countries the
+    #: compare page starts with); data, so that no page names an index's countries.
+    site: Mapping[str, Any] = field(default_factory=dict)
 
     # -- editions -------------------------------------------------------------------------
     def edition(self, year: int | str) -> Edition:
@@ -238,7 +226,7 @@ class Methodology:
             )
         if not s.on_grid(v):
             raise InvalidRating(
-                f"{field} {_plain(v)} is off the grid: ratings move in steps of {_plain(s.step)} "
+                f"{field} {plain(v)} is off the grid: ratings move in steps of {plain(s.step)} "
                 f"(e.g. {fmt(s.min)}, {fmt(s.min + s.step)}, ...)",
                 field=field,
             )
@@ -270,10 +258,6 @@ def _norm(text: str) -> str:
 @cache
 def _category_lookup(m: Methodology) -> dict[str, str]:
     return m._category_lookup
-
-
-def _plain(v: Fraction) -> str:
-    return str(float(v)) if v.denominator != 1 else str(v.numerator)
 
 
 def year_ranges(years: Iterable[int]) -> str:
@@ -401,7 +385,7 @@ def parse_methodology(data: Mapping[str, Any], source: str = "<memory>") -> Meth
         publisher=index.get("publisher", ""), version=str(index.get("version", "1")),
         description=index.get("description", ""), scale=scale, score=score,
         percentage=percentage, categories=cats, editions=dict(sorted(editions.items())),
-        bands=tuple(bands), source=source,
+        bands=tuple(bands), source=source, site=dict(data.get("site", {})),
     )
 
 

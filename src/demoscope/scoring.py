@@ -17,15 +17,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from demoscope.methodology import Band, Direction, Edition, Methodology, fmt
+from demoscope.methodology import Band, Direction, Edition, Methodology
+from demoscope.numbers import fmt, round_half_up
 
-
-def round_half_up(value: Fraction, decimals: int = 2) -> Decimal:
-    """Round an exact value half away from zero to ``decimals`` places, as the reports print."""
-    scale = 10**decimals
-    num, den = value.numerator, value.denominator  # integer arithmetic: this is a hot path
-    n = (2 * abs(num) * scale + den) // (2 * den)  # floor(|v|·scale + 1/2)
-    return Decimal((1 if num < 0 and n else 0, tuple(int(d) for d in str(n)), -decimals))
+__all__ = ["Regime", "Score", "band_by_percentage", "band_by_score", "change_sentence",
+           "change_verb", "classify", "democracy_score", "mean", "percentage", "round_half_up"]
 
 
 @dataclass(frozen=True)

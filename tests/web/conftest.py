@@ -35,12 +35,12 @@ def live_server(tmp_path_factory):
 
     from demoscope.countries import registry
     from demoscope.methodology import nit
+    from demoscope.services.setup import set_up_database
     from demoscope.store.db import get_engine
-    from demoscope.store.repo import init_database
     from demoscope.web.app import create_app
 
     url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
-    init_database(get_engine(url), nit(), registry())
+    set_up_database(get_engine(url), nit(), registry())
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(url), host="127.0.0.1", port=port,
                                           log_level="warning"))

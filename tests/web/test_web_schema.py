@@ -23,12 +23,12 @@ def _operations() -> list[str]:
 def api_schema(tmp_path_factory):
     from demoscope.countries import registry
     from demoscope.methodology import nit
+    from demoscope.services.setup import set_up_database
     from demoscope.store.db import get_engine
-    from demoscope.store.repo import init_database
     from demoscope.web.app import create_app
 
     url = f"sqlite:///{tmp_path_factory.mktemp('schema') / 'schema.db'}"
-    init_database(get_engine(url), nit(), registry())
+    set_up_database(get_engine(url), nit(), registry())
     return schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app(url))
 
 

@@ -165,3 +165,22 @@ class PublishedScoreRow(Base):
         UniqueConstraint("country_iso3", "edition_id", "code", name="uq_published_score"),
         CheckConstraint("value_x100 >= 0", name="ck_published_score_nonneg"),
     )
+
+
+class DataVersionRow(Base):
+    """One row: which built-in dataset the database was set up with, and a serial number that
+    every write transaction bumps.
+
+    Why a row and not a file or a process variable: it is read by every web worker and every
+    process, on SQLite and PostgreSQL alike, and it changes in the same transaction as the
+    data, so a reader that sees the new serial sees the new data. Read models are cached per
+    serial (see :mod:`demoscope.read.cache`)."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    serial: Mapped[int] = mapped_column(Integer, default=0)
+    dataset: Mapped[str] = mapped_column(String(32), default="")
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (CheckConstraint("id = 1", name="ck_data_version_one_row"),)

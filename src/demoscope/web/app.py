@@ -1,113 +1,40 @@
-"""The FastAPI application: wiring only (routers, errors, CORS, assets).
+"""The FastAPI application: wiring only (state, middleware, routers, errors, the spec).
 
-``create_app(database_url)`` serves any demoscope database; ``app_from_env()`` is the factory
-uvicorn imports in each worker process (it reads ``DEMOSCOPE_DATABASE_URL``).
+``create_app(database_url)`` serves any demoscope database with any methodology;
+``app_from_env()`` is the factory uvicorn imports in each worker process (it reads
+``DEMOSCOPE_DATABASE_URL``).
 """
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import json
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from demoscope.errors import DemoscopeError
-from demoscope.methodology import Methodology, load_methodology
-from demoscope.web.database import Database
+from demoscope.methodology import Direction, Methodology, load_methodology
+from demoscope.read.cache import ReadModels
+from demoscope.store.reads import reader_for_url
+from demoscope.web import HERE
+from demoscope.web.middleware import HeadAsGet, ServeReadModels
+from demoscope.web.responses import error_body, validation_error
+from demoscope.web.routes import api, assets, pages
+from demoscope.web.templating import error_page
 
-HERE = Path(__file__).resolve().parent
 API_PREFIX = "/api/v1"
-#: API answers may be cached briefly by browsers and proxies, then revalidated by ETag.
-API_CACHE = "public, max-age=60, must-revalidate"
-
-
-def plotly_js() -> Path:
-    """plotly.min.js as the plotly wheel ships it (served at /static/plotly.min.js)."""
-    import plotly
-
-    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-
-
-@cache
-def plotly_gzip() -> tuple[bytes, bytes, str]:
-    """plotly.min.js and its gzip (compressed once per process: 4.6 MB → 1.4 MB for a phone),
-    with an ETag over the file."""
-    raw = plotly_js().read_bytes()
-    tag = '"' + hashlib.blake2b(raw, digest_size=12).hexdigest() + '"'
-    return raw, gzip.compress(raw, 6, mtime=0), tag
-
-
-class HeadAsGet:
-    """Answer HEAD like GET without the body (FastAPI routes accept GET only), so the
-    read-only surface is GET, HEAD and OPTIONS as the CORS policy says."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
-            await self.app(scope, receive, send)
-            return
-
-        async def no_body(message: dict) -> None:
-            if message["type"] == "http.response.body":
-                if message.get("more_body"):
-                    return
-                message = {"type": "http.response.body", "body": b"", "more_body": False}
-            await send(message)
-
-        await self.app({**scope, "method": "GET"}, receive, no_body)
-
-
-def error_body(exc: DemoscopeError) -> dict[str, Any]:
-    """The JSON of an API error: ``{"error", "field"}`` and, for an unknown name, ``suggestions``."""
-    body: dict[str, Any] = {"error": exc.message, "field": exc.field}
-    suggestions = getattr(exc, "suggestions", None)
-    if suggestions:
-        body["suggestions"] = list(suggestions)
-    return body
-
-
-def validation_error(exc: RequestValidationError) -> DemoscopeError:
-    """FastAPI's parameter errors as the one error type the API and pages answer with."""
-    from demoscope.errors import InvalidRating
-
-    err = exc.errors()[0] if exc.errors() else {}
-    loc = [str(x) for x in err.get("loc", ()) if x not in ("query", "path", "header", "body")]
-    name = loc[0] if loc else None
-    got = err.get("input")
-    detail = str(err.get("msg", "invalid value"))
-    shown = f" (got {got!r})" if isinstance(got, str | int | float) and not isinstance(got, bool) else ""
-    return InvalidRating(f"{name}: {detail}{shown}" if name else detail, field=name)
-
-
-def etag_response(request: Request, body: bytes, media_type: str, *,
-                  cache: str = API_CACHE, headers: dict[str, str] | None = None) -> Response:
-    """A response with a strong ETag over the body; 304 when the client already has it."""
-    tag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-    common = {"ETag": tag, "Cache-Control": cache, **(headers or {})}
-    inm = request.headers.get("if-none-match")
-    if inm and tag in [t.strip() for t in inm.split(",")]:
-        return Response(status_code=304, headers=common)
-    return Response(body, media_type=media_type, headers=common)
-
-
-def json_response(request: Request, data: Any) -> Response:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    return etag_response(request, body, "application/json")
+#: Fields of the answers that carry a direction label: their enum is the methodology's.
+DIRECTION_FIELDS = ("direction", "edition_direction")
 
 
 def create_app(database_url: str | None = None, methodology: Methodology | None = None) -> FastAPI:
-    """The web site and API over ``database_url`` (default: the configured database)."""
+    """The web site and API over ``database_url`` (default: the configured database), documented
+    and computed with ``methodology`` (default: the configured one)."""
     from demoscope.config import get_settings
 
     settings = get_settings()
@@ -116,35 +43,55 @@ def create_app(database_url: str | None = None, methodology: Methodology | None 
     app = FastAPI(
         title="demoscope API",
         version="1",
-        description="Read-only JSON API over a demoscope ratings database (Nations in Transit "
-        "ratings, scores, regime types and changes). Values are on each edition's own "
-        "published scale unless `direction` asks for `1_best` or `7_best`.",
+        description=f"Read-only JSON API over a demoscope ratings database ({m.name} ratings, "
+        "scores, regime types and changes). Values are on each edition's own published scale "
+        f"unless `direction` asks for one of {', '.join(f'`{m.direction_label(d)}`' for d in Direction)}. "
+        "Every response carries the data version in `X-Demoscope-Data-Version`.",
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
         redoc_url=None,
     )
-    app.state.db = Database(url)
+    read = reader_for_url(url)
+    app.state.database_url = url
     app.state.methodology = m
+    app.state.read = read
+    app.state.models = ReadModels(read)
+    # innermost first: the read-model middleware sits inside CORS and HEAD handling
+    app.add_middleware(ServeReadModels, models=app.state.models)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],
-                       allow_headers=["*"], expose_headers=["ETag"], max_age=3600)
+                       allow_headers=["*"], expose_headers=["ETag", "X-Demoscope-Data-Version"],
+                       max_age=3600)
     app.add_middleware(HeadAsGet)
 
-    from demoscope.web import api, pages
-
-    app.include_router(api.router, prefix=API_PREFIX)
+    app.include_router(api.api_router(m), prefix=API_PREFIX)
     app.include_router(pages.router)
+    app.include_router(assets.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _errors(app)
 
-    @app.get("/static-vendor/plotly.min.js", include_in_schema=False)
-    def plotly_asset(request: Request) -> Response:
-        raw, packed, tag = plotly_gzip()
-        headers = {"Cache-Control": "public, max-age=86400", "ETag": tag, "Vary": "Accept-Encoding"}
-        if request.headers.get("if-none-match") == tag:
-            return Response(status_code=304, headers=headers)
-        if "gzip" in request.headers.get("accept-encoding", ""):
-            return Response(packed, media_type="text/javascript",
-                            headers={**headers, "Content-Encoding": "gzip"})
-        return Response(raw, media_type="text/javascript", headers=headers)
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = label_enums(get_openapi(
+                title=app.title, version=app.version, description=app.description,
+                routes=app.routes), [m.direction_label(d) for d in Direction])
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def label_enums(spec: dict[str, Any], labels: list[str]) -> dict[str, Any]:
+    """Document the direction fields of the answers as the methodology's labels (the read
+    models declare them as strings: their values depend on the methodology)."""
+    for schema in spec.get("components", {}).get("schemas", {}).values():
+        for name, prop in schema.get("properties", {}).items():
+            if name in DIRECTION_FIELDS and prop.get("type") == "string":
+                prop["enum"] = list(labels)
+    return spec
+
+
+def _errors(app: FastAPI) -> None:
+    """Errors mapped once: JSON ``{"error", "field"}`` under /api, an error page elsewhere."""
 
     def is_api(request: Request) -> bool:
         return request.url.path.startswith(API_PREFIX)
@@ -154,7 +101,7 @@ def create_app(database_url: str | None = None, methodology: Methodology | None 
         body = error_body(exc)
         if is_api(request):
             return JSONResponse(body, status_code=exc.http_status)
-        return pages.error_page(request, exc.http_status, exc.message, body.get("suggestions", []))
+        return error_page(request, exc.http_status, exc.message, body.get("suggestions", []))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_parameter(request: Request, exc: RequestValidationError) -> Response:
@@ -164,20 +111,11 @@ def create_app(database_url: str | None = None, methodology: Methodology | None 
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = ("There is no page at this address." if exc.status_code == 404 and not is_api(request)
                    else str(exc.detail).lower() if exc.status_code in (404, 405) else str(exc.detail))
+        headers = dict(exc.headers) if exc.headers else None
         if is_api(request):
             return JSONResponse({"error": message, "field": None}, status_code=exc.status_code,
-                                headers=exc.headers)
-        return pages.error_page(request, exc.status_code, message, [], headers=exc.headers)
-
-    @app.get("/favicon.ico", include_in_schema=False)
-    def favicon() -> FileResponse:
-        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
-
-    @app.get("/healthz", include_in_schema=False)
-    def health() -> HTMLResponse:
-        return HTMLResponse("ok")
-
-    return app
+                                headers=headers)
+        return error_page(request, exc.status_code, message, [], headers=headers)
 
 
 def app_from_env() -> FastAPI:

@@ -1,6 +1,6 @@
-"""Import a read report into the ratings store: one transaction per report.
+"""Importing a read report into the ratings store: one write transaction per report.
 
-Why a separate module: reading and auditing never write (they run on reports about countries
+Why here and not in ``reports/``: reading and auditing never write (they run on reports about countries
 the database does not know, in CI, on a reviewer's laptop); writing is a decision with rules
 of its own, taken here and nowhere else:
 
@@ -23,8 +23,11 @@ from typing import Any, Literal
 from sqlalchemy.engine import Engine
 
 from demoscope.errors import DemoscopeError
-from demoscope.methodology import Methodology, fmt
+from demoscope.methodology import Methodology
+from demoscope.numbers import fmt
 from demoscope.reports.model import Report
+from demoscope.services.rating import check_country, record
+from demoscope.store import reads, writes
 
 Status = Literal["imported", "unchanged", "rejected", "conflict", "skipped"]
 
@@ -98,9 +101,6 @@ def _why(text: str) -> str:
 def import_report(engine: Engine, m: Methodology, report: Report, *, update: bool = False,
                   user: str = "") -> ImportResult:
     """Write the report's edition into the store in one transaction (see the module doc)."""
-    from demoscope.store import repo
-    from demoscope.store.db import session_scope
-
     if report.iso3 is None:
         return ImportResult("skipped", f"country {report.country or '(none)'} is not known")
     if report.edition is None or report.edition not in m.editions:
@@ -113,15 +113,18 @@ def import_report(engine: Engine, m: Methodology, report: Report, *, update: boo
                             f"{first.code}{where}: {first.message}")
     try:
         values = edition_values(report, m)
+        for code, (value, _line, _why) in values.items():  # validated once, before writing
+            m.check_rating(report.edition, code, value)
     except DemoscopeError as exc:
         return ImportResult("rejected", exc.message)
     if not values:
         return ImportResult("skipped", f"no ratings for edition {report.edition} in the report")
     result = ImportResult("imported")
     try:
-        with session_scope(engine) as s:
-            repo.country(s, report.iso3)
-            held = repo.row(s, m, report.iso3, report.edition)
+        ed = m.edition(report.edition)
+        with writes.write_transaction(engine) as tx:
+            check_country(tx.read, report.iso3)
+            held = reads.row(tx.read, m.code, report.iso3, ed.year)
             for code, (value, line, justification) in sorted(values.items()):
                 label = f"{code} {fmt(value)}"
                 old = held.get(code)
@@ -135,12 +138,11 @@ def import_report(engine: Engine, m: Methodology, report: Report, *, update: boo
                         continue
                 where = f"{report.file}:{line}" if line else report.file
                 source = f"report {report.shape} {where}" + (f" by {user}" if user else "")
-                repo.set_rating(s, m, report.iso3, report.edition, code, value,
-                                justification=justification or None, source=source[:200],
-                                require_justification=False, overwrite=True)
+                record(tx, m, report.iso3, ed, code, value, source=source[:200],
+                       justification=justification or None)
                 (result.updated if old is not None else result.added).append(label)
             prev = m.previous_edition(report.edition)
-            before = repo.row(s, m, report.iso3, prev.year) if prev is not None else {}
+            before = reads.row(tx.read, m.code, report.iso3, prev.year) if prev is not None else {}
             for code, (value, line) in sorted(previous_values(report, m).items()):
                 if code in before and before[code] != value:
                     result.conflicts.append(

@@ -1,0 +1,212 @@
+"""Export files of the ratings: tidy or wide frames, CSV/JSON/XLSX/Parquet, the codebook, and
+the data version stamped on every file.
+
+Tidy long is the default shape (one row per country, edition, category: see
+:mod:`demoscope.read.ratings`); ``wide`` gives one row per country-edition. Every file says
+which data it holds (:class:`Stamp`): a ``data_version`` field in each JSON record, workbook
+properties and an ``about`` sheet in XLSX, schema metadata in Parquet, and a sidecar
+``FILE.meta.json`` beside a CSV file (a comment line would break CSV readers).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from demoscope.errors import InvalidRating
+from demoscope.methodology import Direction, Methodology
+from demoscope.numbers import fmt
+from demoscope.read.ratings import COLUMNS, TidyRating, stored_ratings, tidy_rows
+from demoscope.store.reads import Reader, data_version
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FORMATS = ("csv", "json", "xlsx", "parquet")
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What an export file carries about its data, so a user can say which data they have."""
+
+    producer: str
+    methodology: str
+    dataset: str
+    data_version: str
+    shape: str
+    direction: str
+    rows: int
+
+    def to_json(self) -> bytes:
+        return json.dumps(asdict(self), indent=1).encode() + b"\n"
+
+
+def stamp(m: Methodology, dataset: str, version: str, *, rows: int, wide: bool,
+          direction: Direction | None) -> Stamp:
+    from demoscope import __version__
+
+    return Stamp(f"demoscope {__version__}", f"{m.code} {m.version}", dataset, version,
+                 "wide" if wide else "tidy",
+                 m.direction_label(direction) if direction else "each edition's own", rows)
+
+
+def frame(rows: Sequence[TidyRating], wide: bool = False, order: list[str] | None = None
+          ) -> pd.DataFrame:
+    """The tidy frame, or the wide one with category columns in ``order`` (the methodology's
+    category order; alphabetical without it)."""
+    import pandas as pd
+
+    df = pd.DataFrame(list(rows), columns=COLUMNS)
+    if not wide:
+        return df
+    wide_df = df.pivot_table(index=["country", "iso3", "edition", "direction"], columns="category",
+                             values="rating", aggfunc="first").reset_index()
+    wide_df.columns.name = None
+    if order:
+        cats = [c for c in order if c in wide_df.columns]
+        cats += [c for c in wide_df.columns[4:] if c not in cats]
+        wide_df = wide_df[[*wide_df.columns[:4], *cats]]
+    return wide_df
+
+
+def database_frame(read: Reader, m: Methodology, *, direction: Direction | None = None,
+                   wide: bool = False, iso3s: list[str] | None = None, first: int | None = None,
+                   last: int | None = None) -> tuple[pd.DataFrame, Stamp]:
+    """The database's ratings as a frame, with the stamp of the data it was read from (the
+    version is read first: a write that lands meanwhile makes the data newer, never older)."""
+    version = data_version(read)
+    rows = stored_ratings(read, m, direction=direction, iso3s=iso3s, first=first, last=last)
+    df = frame(rows, wide, list(m.categories))
+    return df, stamp(m, version.dataset, version.label, rows=len(df), wide=wide,
+                     direction=direction)
+
+
+def builtin_frame(m: Methodology, *, direction: Direction | None = None, wide: bool = False
+                  ) -> pd.DataFrame:
+    """The built-in dataset's ratings (no database needed); printed scores are left out."""
+    from demoscope.dataset import builtin_records
+
+    recs = [r for r in builtin_records() if r.category in m.categories]
+    return frame(tidy_rows(recs, m, direction), wide, list(m.categories))
+
+
+def codebook(m: Methodology, wide: bool = False) -> list[tuple[str, str]]:
+    """``(column, meaning)`` for every column of an export, generated from the methodology so
+    a data file and its documentation cannot drift apart."""
+    s = m.scale
+    cats = "; ".join(f"{c.code} = {c.name}" for c in m.categories.values())
+    scale = (f"{fmt(s.min)} to {fmt(s.max)} in steps of {fmt(s.step)}; "
+             f"a value converts to the other direction as {fmt(s.min + s.max, 0)} − x, exactly")
+    lines = [
+        ("country", "Country name as the database holds it."),
+        ("iso3", "ISO 3166-1 alpha-3 code (user-assigned XKX for Kosovo)."),
+        ("edition", f"Edition year of {m.name}{_coverage_text(m)}."),
+    ]
+    if wide:
+        lines.append(("direction", _direction_text(m)))
+        lines += [(c.code, f"{c.name} rating ({scale}); empty where the edition does not rate it.")
+                  for c in m.categories.values()]
+    else:
+        lines += [("category", f"Category code: {cats}."),
+                  ("rating", f"The rating: {scale}."),
+                  ("direction", _direction_text(m))]
+    return lines
+
+
+def _coverage_text(m: Methodology) -> str:
+    ed = next(iter(m.editions.values()), None)
+    if ed is None:
+        return ""
+    lag = ed.year - ed.coverage_start.year
+    return ("; an edition covers the events of its own year" if lag == 0 else
+            f"; edition YEAR covers the events of YEAR − {lag} (1 January – 31 December)")
+
+
+def _direction_text(m: Methodology) -> str:
+    low, high = (m.direction_label(d) for d in (Direction.LOW_BEST, Direction.HIGH_BEST))
+    return (f"Scale of the row's values: {low} = {fmt(m.scale.min, 0)} is most democratic, "
+            f"{high} = {fmt(m.scale.max, 0)} is most democratic. Each edition publishes one of "
+            "them; an export asked for one direction converts every value to it.")
+
+
+def check_format(name: str) -> str:
+    fmt_name = name.lower()
+    if fmt_name not in FORMATS:
+        raise InvalidRating(f"format {name!r} is not one of: {', '.join(FORMATS)}", field="format")
+    return fmt_name
+
+
+def to_bytes(df: pd.DataFrame, fmt_name: str, st: Stamp | None = None) -> bytes:
+    """A frame as csv/json/xlsx/parquet bytes, with the stamp inside where the format has room
+    for it (JSON, XLSX, Parquet; a CSV's stamp goes beside it, see :func:`write`)."""
+    fmt_name = check_format(fmt_name)
+    buf = io.BytesIO()
+    if fmt_name == "csv":
+        buf.write(df.to_csv(index=False).encode())
+    elif fmt_name == "json":
+        out = df.assign(data_version=st.data_version) if st is not None else df
+        buf.write(out.to_json(orient="records", indent=1).encode())
+    elif fmt_name == "xlsx":
+        _xlsx(df, buf, st)
+    else:
+        _parquet(df, buf, st)
+    return buf.getvalue()
+
+
+def _xlsx(df: pd.DataFrame, buf: io.BytesIO, st: Stamp | None) -> None:
+    import pandas as pd
+
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        df.to_excel(xw, index=False, sheet_name="ratings")
+        if st is None:
+            return
+        from openpyxl.packaging.custom import StringProperty
+
+        about = pd.DataFrame(list(asdict(st).items()), columns=["key", "value"])
+        about.to_excel(xw, index=False, sheet_name="about")
+        book = xw.book
+        book.properties.creator = st.producer
+        book.properties.description = f"data version {st.data_version} ({st.methodology})"
+        for key, value in asdict(st).items():
+            book.custom_doc_props.append(StringProperty(name=f"demoscope.{key}", value=str(value)))
+
+
+def _parquet(df: pd.DataFrame, buf: io.BytesIO, st: Stamp | None) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    if st is not None:
+        meta = dict(table.schema.metadata or {})
+        meta[b"demoscope"] = json.dumps(asdict(st)).encode()
+        table = table.replace_schema_metadata(meta)
+    pq.write_table(table, buf)
+
+
+def write(df: pd.DataFrame, fmt_name: str, target: Path, st: Stamp | None = None) -> None:
+    """Write a frame to ``target`` (atomically: a temp file renamed) and, for CSV, the stamp
+    to ``target.meta.json`` beside it."""
+    data = to_bytes(df, fmt_name, st)
+    _atomic(target, data)
+    if st is not None and fmt_name == "csv":
+        _atomic(sidecar(target), st.to_json())
+
+
+def sidecar(target: Path) -> Path:
+    """Where a CSV file's stamp goes: ``ratings.csv`` → ``ratings.csv.meta.json``."""
+    return target.with_name(target.name + ".meta.json")
+
+
+def _atomic(target: Path, data: bytes) -> None:
+    import os
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, target)

@@ -1,0 +1,125 @@
+"""The scorecard of one country in one edition: ratings, scores, regime and changes.
+
+One function feeds ``demoscope show --json`` and ``GET /api/v1/countries/{iso3}/editions/{year}``
+so the two can never disagree. Values are on the edition's own published scale unless a
+direction is asked for.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Literal
+
+from typing_extensions import TypedDict
+
+from demoscope.countries import registry
+from demoscope.errors import NotFound, UnknownCountry
+from demoscope.methodology import Direction, Edition, Methodology
+from demoscope.numbers import num
+from demoscope.scoring import change_sentence, change_verb, classify, democracy_score, percentage
+from demoscope.store import reads
+from demoscope.store.reads import Reader
+
+Verb = Literal["improves", "deteriorates", "remains"]
+
+#: One category's change against the previous edition with data, in the reports' wording.
+Change = TypedDict("Change", {"category": str, "from": float, "to": float, "verb": Verb,
+                              "sentence": str})
+
+
+class Scorecard(TypedDict):
+    """Exactly the object ``demoscope show --json`` prints."""
+
+    country: str
+    iso3: str
+    edition: int
+    direction: str
+    ratings: dict[str, float]
+    democracy_score: float | None
+    democracy_percentage: float | None
+    regime: str | None
+    changes: list[Change]
+    complete: bool
+    missing: list[str]
+    previous_edition: int | None
+    published_democracy_score: float | None
+    quirk: str | None
+    regime_rule: str | None
+    regime_rules_agree: bool | None
+    edition_direction: str
+    methodology: str
+
+
+def rating_changes(m: Methodology, name: str, ed: Edition, values: dict[str, Fraction],
+                   prev: Edition, before: dict[str, Fraction], target: Direction) -> list[Change]:
+    """Each category rated in both editions, old → new on ``target``, with the verb and the
+    closing sentence in the reports' wording (``name`` as the edition prints the country).
+
+    One function for the scorecard, the API's ``/changes`` and the pages, so the wording can
+    never differ between them."""
+    out: list[Change] = []
+    for cat in ed.categories:
+        if cat not in values or cat not in before:
+            continue
+        new = m.to_direction(values[cat], ed.direction, target)
+        old = m.to_direction(before[cat], prev.direction, target)
+        verb: Verb = change_verb(m, target, old, new)  # type: ignore[assignment]
+        out.append({"category": cat, "from": num(old), "to": num(new),
+                    "verb": verb,
+                    "sentence": change_sentence(name, m.category_name(cat, ed), old, new, verb)})
+    return out
+
+
+def scorecard(read: Reader, m: Methodology, iso3: str, year: int | None = None,
+              direction: Direction | None = None) -> Scorecard:
+    """The scorecard of ``iso3`` in ``year`` (default: the latest edition with data for the
+    country), on ``direction`` (default: the edition's own)."""
+    if not reads.has_country(read, iso3):
+        raise UnknownCountry(iso3)
+    found = registry().find(iso3)
+    cname = found.name if found else iso3
+    years = reads.country_years(read, m.code, iso3)
+    if year is None:
+        if not years:
+            raise NotFound(f"no ratings for {cname} in the database")
+        year = years[-1]
+    ed = m.edition(year)
+    values = reads.row(read, m.code, iso3, ed.year)
+    if not values:
+        have = ", ".join(str(y) for y in years) or "none"
+        raise NotFound(f"no ratings for {cname} in the {ed.year} edition "
+                       f"(editions with data: {have})", field="edition")
+    target = direction or ed.direction
+    ratings = {k: num(m.to_direction(values[k], ed.direction, target))
+               for k in ed.categories if k in values}
+    score = democracy_score(m, ed, values, target)
+    regime = classify(m, score) if score.complete else None
+    published = reads.published(read, m.code, iso3, ed.year)
+    name = found.name_in(ed.year) if found else cname
+    earlier = [y for y in years if y < ed.year]
+    prev = m.edition(earlier[-1]) if earlier else None
+    changes = (rating_changes(m, name, ed, values, prev, reads.row(read, m.code, iso3, prev.year),
+                              target) if prev is not None else [])
+    pub_ds = published.get(m.score.code)
+    return {
+        "country": cname,
+        "iso3": iso3,
+        "edition": ed.year,
+        "direction": m.direction_label(target),
+        "ratings": ratings,
+        "democracy_score": float(score.printed) if score.complete else None,
+        "democracy_percentage": (float(percentage(m, score.mean, target))
+                                 if score.complete else None),
+        "regime": regime.name if regime else None,
+        "changes": changes,
+        "complete": score.complete,
+        "missing": list(score.missing),
+        "previous_edition": prev.year if prev else None,
+        "published_democracy_score": (
+            num(m.to_direction(pub_ds[0], ed.direction, target)) if pub_ds else None),
+        "quirk": pub_ds[1] if pub_ds else None,
+        "regime_rule": regime.rule if regime else None,
+        "regime_rules_agree": regime.agrees if regime else None,
+        "edition_direction": m.direction_label(ed.direction),
+        "methodology": m.code,
+    }

@@ -1,0 +1,226 @@
+"""One country across editions, and lists across countries and editions: series, scores,
+changes, comparisons and chart data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fractions import Fraction
+from itertools import pairwise
+
+from typing_extensions import TypedDict
+
+from demoscope.countries import registry
+from demoscope.errors import NotFound
+from demoscope.methodology import Direction, Methodology
+from demoscope.numbers import num
+from demoscope.read.overview import score_code, scored
+from demoscope.read.scorecard import Change, rating_changes
+from demoscope.store import reads
+from demoscope.store.reads import Reader
+
+
+class SeriesEntry(TypedDict):
+    """One edition of a country's series."""
+
+    edition: int
+    label: str
+    direction: str
+    categories: list[str]
+    ratings: dict[str, float | None]
+    democracy_score: float | None
+    democracy_percentage: float | None
+    regime: str | None
+    colour: str | None
+
+
+class CountrySeries(TypedDict):
+    """A country with its ratings, score and regime in every edition with data."""
+
+    iso3: str
+    country: str
+    region: str
+    subregion: str
+    editions: list[SeriesEntry]
+
+
+class ScoreEntry(TypedDict):
+    country: str
+    iso3: str
+    edition: int
+    direction: str
+    democracy_score: float | None
+    democracy_percentage: float | None
+    regime: str | None
+    complete: bool
+
+
+class ChangeEntry(Change):
+    """A scorecard change with the country and editions it belongs to."""
+
+    country: str
+    iso3: str
+    edition: int
+    previous_edition: int
+
+
+class Chart(TypedDict):
+    """The data of a country's chart: the score and every category on ONE scale."""
+
+    direction: str
+    years: list[int]
+    ds: list[float | None]
+    categories: dict[str, list[float | None]]
+    names: dict[str, str]
+    score_name: str
+    range: list[float]
+    reversed: bool
+
+
+def series_entries(m: Methodology, by_year: dict[int, dict[str, Fraction]],
+                   direction: Direction | None) -> list[SeriesEntry]:
+    """Series entries of a country's rows (``{year: {category: value}}``)."""
+    out: list[SeriesEntry] = []
+    for year, values in sorted(by_year.items()):
+        ed = m.edition(year)
+        target = direction or ed.direction
+        got = scored(m, ed, values, target)
+        regime = got[2] if got else None
+        out.append({
+            "edition": year, "label": ed.label, "direction": m.direction_label(target),
+            "categories": list(ed.categories),
+            "ratings": {c: num(m.to_direction(values[c], ed.direction, target)) if c in values
+                        else None for c in ed.categories},
+            "democracy_score": num(Fraction(got[0].printed)) if got else None,
+            "democracy_percentage": num(got[1]) if got else None,
+            "regime": regime.band.label(target) if regime else None,
+            "colour": regime.band.colour if regime else None})
+    return out
+
+
+def country_series(read: Reader, m: Methodology, iso3: str,
+                   direction: Direction | None = None) -> list[SeriesEntry]:
+    """One country's ratings and scores in every edition with data; ``direction`` None keeps
+    each edition's own scale (the table as published), else all on one scale (for charts)."""
+    return series_entries(m, reads.country_rows(read, m.code, iso3), direction)
+
+
+def country(read: Reader, m: Methodology, iso3: str, direction: Direction | None = None
+            ) -> CountrySeries:
+    """``GET /api/v1/countries/{iso3}``: the country and its series."""
+    c = registry().resolve(iso3)
+    return {"iso3": c.iso3, "country": c.name, "region": c.region, "subregion": c.subregion,
+            "editions": country_series(read, m, c.iso3, direction)}
+
+
+def categories_used(m: Methodology, series: list[SeriesEntry]) -> list[str]:
+    """The methodology's categories that any edition of the series rates, in its order (so a
+    table across all editions shows GOV beside NDG and LDG)."""
+    seen = {c for s in series for c in s["categories"]}
+    return [c for c in m.categories if c in seen]
+
+
+def country_chart(read: Reader, m: Methodology, iso3: str, series: list[SeriesEntry],
+                  direction: Direction | None = None) -> Chart:
+    """The data of a country's chart: the score and every category on ONE scale (a line cannot
+    mix scales). Without a ``direction`` the scale of the latest edition with data is used."""
+    target = direction or (m.edition(series[-1]["edition"]).direction if series else
+                           next(iter(m.editions.values())).direction)
+    same = all(s["direction"] == m.direction_label(target) for s in series)
+    chart = series if same else country_series(read, m, iso3, target)
+    used = categories_used(m, chart)
+    return {"direction": m.direction_label(target),
+            "years": [s["edition"] for s in chart],
+            "ds": [s["democracy_score"] for s in chart],
+            "categories": {c: [s["ratings"].get(c) for s in chart] for c in used},
+            "names": {c: m.category(c).name for c in used},
+            "score_name": m.score.name,
+            "range": [float(m.scale.min), float(m.scale.max)],
+            "reversed": target is Direction.LOW_BEST}
+
+
+def compare(read: Reader, m: Methodology, iso3s: list[str], category: str,
+            direction: Direction) -> dict[str, list[tuple[int, float | None]]]:
+    """``{iso3: [(edition, value)]}`` of one category (or the score) on one scale, for a chart;
+    only editions that rate the category."""
+    code = score_code(m, category)
+    out = {}
+    for iso3 in iso3s:
+        series = country_series(read, m, iso3, direction)
+        out[iso3] = [(s["edition"], s["democracy_score"] if code == m.score.code
+                      else s["ratings"].get(code))
+                     for s in series if code == m.score.code or code in s["ratings"]]
+    return out
+
+
+class CompareRow(TypedDict):
+    year: int
+    values: dict[str, float | None]
+
+
+def compare_table(data: dict[str, list[tuple[int, float | None]]]) -> list[CompareRow]:
+    """Rows ``{"year", "values": {iso3: value}}`` for the editions where at least one of the
+    compared countries has a value."""
+    by_iso = {iso: dict(pts) for iso, pts in data.items()}
+    years = sorted({y for pts in by_iso.values() for y, v in pts.items() if v is not None})
+    return [{"year": y, "values": {iso: pts.get(y) for iso, pts in by_iso.items()}} for y in years]
+
+
+def _names(iso3s: Iterable[str]) -> dict[str, str]:
+    reg = registry()
+    return {iso: (c.name if (c := reg.find(iso)) else iso) for iso in iso3s}
+
+
+def scores(read: Reader, m: Methodology, iso3s: list[str] | None, first: int, last: int,
+           direction: Direction | None = None) -> list[ScoreEntry]:
+    """Score, percentage and regime of each country-edition in ``first``..``last``."""
+    codes = iso3s or reads.country_codes(read)
+    names = _names(codes)
+    rows = reads.edition_rows(read, m.code, last, codes)
+    by_country: dict[str, dict[int, dict[str, Fraction]]] = {}
+    for year, per in rows.items():
+        if year >= first:
+            for iso3, values in per.items():
+                by_country.setdefault(iso3, {})[year] = values
+    out: list[ScoreEntry] = []
+    for iso3 in codes:
+        for s in series_entries(m, by_country.get(iso3, {}), direction):
+            out.append({"country": names[iso3], "iso3": iso3, "edition": s["edition"],
+                        "direction": s["direction"], "democracy_score": s["democracy_score"],
+                        "democracy_percentage": s["democracy_percentage"], "regime": s["regime"],
+                        "complete": s["democracy_score"] is not None})
+    return out
+
+
+def changes(read: Reader, m: Methodology, iso3s: list[str] | None, edition: int | None = None,
+            direction: Direction | None = None, changed_only: bool = False) -> list[ChangeEntry]:
+    """Every rating change against each country's previous edition with data, in the reports'
+    wording: the same entries as the scorecards' ``changes`` (one function makes both)."""
+    if edition is not None:
+        m.edition(edition)
+    codes = iso3s or reads.country_codes(read)
+    rows = reads.edition_rows(read, m.code, edition if edition is not None else 9999, codes)
+    names = _names(codes)
+    reg = registry()
+    out: list[ChangeEntry] = []
+    for iso3 in codes:
+        years = [y for y in rows if iso3 in rows[y]]
+        c = reg.find(iso3)
+        for prev_year, year in pairwise(years):
+            if edition is not None and year != edition:
+                continue
+            ed, prev = m.edition(year), m.edition(prev_year)
+            name = c.name_in(year) if c else names[iso3]
+            for ch in rating_changes(m, name, ed, rows[year][iso3], prev, rows[prev_year][iso3],
+                                     direction or ed.direction):
+                if changed_only and ch["verb"] == "remains":
+                    continue
+                out.append({"country": names[iso3], "iso3": iso3, "edition": year,  # type: ignore[typeddict-item]
+                            "previous_edition": prev_year, **ch})
+    return out
+
+
+def require_series(series: list[SeriesEntry], name: str) -> list[SeriesEntry]:
+    """The series, or :class:`NotFound` when the country has no rating at all."""
+    if not series:
+        raise NotFound(f"no ratings for {name} in the database")
+    return series

@@ -1,0 +1,359 @@
+"""The read gateway: every SELECT demoscope runs is in this module.
+
+A question about the stored data is one function here that takes a :class:`Reader` and returns
+plain values (exact :class:`~fractions.Fraction` for ratings). Above it, :mod:`demoscope.read`
+turns them into answers (scorecards, overviews, series) and the services read through the same
+functions inside their write transaction (the lock makes those reads current).
+
+Why raw SQL through a small ``Reader`` and not the ORM: ``demoscope show`` must start in well
+under a second and importing SQLAlchemy alone costs a large part of that budget, so SQLite
+files are read with the standard library's ``sqlite3`` (opened read-only) and only PostgreSQL
+(or a write transaction) goes through SQLAlchemy. The same SQL runs on both.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+from demoscope.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+Row = tuple[Any, ...]
+
+
+class Reader(Protocol):
+    """Runs one SELECT with named parameters (``:name``) and returns all rows."""
+
+    dialect: str
+
+    def __call__(self, sql: str, params: Mapping[str, Any], /) -> list[Row]: ...
+
+
+class SqliteReader:
+    """Read-only access to a SQLite file through the standard library, one connection per
+    thread (a ``sqlite3`` connection belongs to the thread that opened it). Opened with
+    ``mode=ro``: it cannot write. Each statement sees the last committed write."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            import sqlite3
+
+            if not self.path.exists():
+                raise ConfigError(f"no database at sqlite:///{self.path}: "
+                                  "run 'demoscope db init' first")
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                   check_same_thread=False)
+            self._local.conn = conn
+        return conn
+
+    def __call__(self, sql: str, params: Mapping[str, Any], /) -> list[Row]:
+        return self._conn().execute(sql, params).fetchall()
+
+
+class EngineReader:
+    """Reads through a pooled SQLAlchemy engine (PostgreSQL, or SQLite in memory): a pooled
+    connection per query, so no transaction (and no lock) outlives the read."""
+
+    def __init__(self, engine: Engine) -> None:
+        from sqlalchemy import text
+
+        self._text = text
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    def __call__(self, sql: str, params: Mapping[str, Any], /) -> list[Row]:
+        with self.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(self._text(sql), dict(params)).all()]
+
+
+class ConnectionReader:
+    """Reads on one SQLAlchemy connection (a write transaction's: it sees its own writes)."""
+
+    def __init__(self, conn: Connection) -> None:
+        from sqlalchemy import text
+
+        self._text = text
+        self.conn = conn
+        self.dialect = conn.dialect.name
+
+    def __call__(self, sql: str, params: Mapping[str, Any], /) -> list[Row]:
+        return [tuple(r) for r in self.conn.execute(self._text(sql), dict(params)).all()]
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file of a ``sqlite:///PATH`` URL (None for other databases and in-memory SQLite)."""
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        return url.removeprefix("sqlite:///")
+    return None
+
+
+def reader_for_url(url: str) -> Reader:
+    """The fastest reader for a database URL: stdlib sqlite3 for SQLite files, else a pooled
+    SQLAlchemy engine."""
+    path = sqlite_path(url)
+    if path is not None:
+        return SqliteReader(path)
+    from demoscope.store.db import get_engine
+
+    return EngineReader(get_engine(url))
+
+
+def _in(name: str, values: Iterable[Any], params: dict[str, Any]) -> str:
+    """``IN (:name0, :name1, ...)`` with the values added to ``params`` (both drivers bind
+    named parameters; neither expands a list)."""
+    vals = list(values)
+    params.update({f"{name}{i}": v for i, v in enumerate(vals)})
+    return "IN (" + ", ".join(f":{name}{i}" for i in range(len(vals))) + ")"
+
+
+# -- the database itself ----------------------------------------------------------------------
+
+def is_initialised(read: Reader) -> bool:
+    """Whether the schema exists (``demoscope db init`` has run)."""
+    try:
+        read("SELECT 1 FROM ratings LIMIT 1", {})
+    except Exception:  # no such table, or a database that is not demoscope's
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    """Which data a database holds: the built-in dataset it was set up with and the serial
+    number that every write transaction bumps. ``label`` (``2026.11.1+3``) is what exports and
+    API responses carry."""
+
+    dataset: str
+    serial: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.dataset or 'unknown'}+{self.serial}"
+
+
+def data_version(read: Reader) -> DataVersion:
+    rows = read("SELECT dataset, serial FROM data_version WHERE id = 1", {})
+    if not rows:
+        raise ConfigError("the database has no data version row: run 'demoscope db upgrade'")
+    return DataVersion(rows[0][0], int(rows[0][1]))
+
+
+# -- reference data ---------------------------------------------------------------------------
+
+def methodology_codes(read: Reader) -> set[str]:
+    return {r[0] for r in read("SELECT code FROM methodologies", {})}
+
+
+def country_codes(read: Reader) -> list[str]:
+    """ISO codes of the countries the database knows, sorted."""
+    return [r[0] for r in read("SELECT iso3 FROM countries ORDER BY iso3", {})]
+
+
+def has_country(read: Reader, iso3: str) -> bool:
+    return bool(read("SELECT 1 FROM countries WHERE iso3 = :iso3", {"iso3": iso3}))
+
+
+def edition_ids(read: Reader, methodology: str) -> dict[int, int]:
+    """``{edition year: edition id}`` of the methodology's editions in the database."""
+    return {y: i for y, i in read("SELECT year, id FROM editions WHERE methodology = :m",
+                                  {"m": methodology})}
+
+
+# -- ratings ----------------------------------------------------------------------------------
+
+def country_years(read: Reader, methodology: str, iso3: str) -> list[int]:
+    """Editions in which the country has at least one rating, ascending."""
+    rows = read(
+        "SELECT DISTINCT e.year FROM ratings r JOIN editions e ON e.id = r.edition_id "
+        "WHERE r.country_iso3 = :iso3 AND e.methodology = :m ORDER BY e.year",
+        {"iso3": iso3, "m": methodology})
+    return [r[0] for r in rows]
+
+
+def editions_with_data(read: Reader, methodology: str) -> list[int]:
+    """Editions with at least one rating, ascending."""
+    rows = read("SELECT DISTINCT e.year FROM ratings r JOIN editions e ON e.id = r.edition_id "
+                "WHERE e.methodology = :m ORDER BY e.year", {"m": methodology})
+    return [r[0] for r in rows]
+
+
+def row(read: Reader, methodology: str, iso3: str, year: int) -> dict[str, Fraction]:
+    """``{category: value}`` of one country in one edition, on that edition's own scale."""
+    rows = read(
+        "SELECT r.category, r.value_x100 FROM ratings r JOIN editions e ON e.id = r.edition_id "
+        "WHERE r.country_iso3 = :iso3 AND e.methodology = :m AND e.year = :y",
+        {"iso3": iso3, "m": methodology, "y": year})
+    return {c: Fraction(v, 100) for c, v in rows}
+
+
+def country_rows(read: Reader, methodology: str, iso3: str) -> dict[int, dict[str, Fraction]]:
+    """``{year: {category: value}}`` of one country in every edition with data."""
+    out: dict[int, dict[str, Fraction]] = defaultdict(dict)
+    for year, cat, v in read(
+            "SELECT e.year, r.category, r.value_x100 FROM ratings r JOIN editions e "
+            "ON e.id = r.edition_id WHERE e.methodology = :m AND r.country_iso3 = :iso3 "
+            "ORDER BY e.year", {"m": methodology, "iso3": iso3}):
+        out[year][cat] = Fraction(v, 100)
+    return dict(out)
+
+
+def edition_rows(read: Reader, methodology: str, up_to: int = 9999,
+                 iso3s: Iterable[str] | None = None) -> dict[int, dict[str, dict[str, Fraction]]]:
+    """``{year: {iso3: {category: value}}}`` of every edition up to ``up_to`` (of some
+    countries), on each edition's own scale, in one query."""
+    params: dict[str, Any] = {"m": methodology, "y": up_to}
+    sql = ("SELECT e.year, r.country_iso3, r.category, r.value_x100 FROM ratings r "
+           "JOIN editions e ON e.id = r.edition_id WHERE e.methodology = :m AND e.year <= :y")
+    codes = list(iso3s or ())
+    if codes:
+        sql += " AND r.country_iso3 " + _in("c", codes, params)
+    out: dict[int, dict[str, dict[str, Fraction]]] = defaultdict(lambda: defaultdict(dict))
+    for year, iso3, cat, v in read(sql, params):
+        out[year][iso3][cat] = Fraction(v, 100)
+    return {y: dict(rows) for y, rows in sorted(out.items())}
+
+
+class Rating(NamedTuple):
+    """One stored rating, on its edition's own scale."""
+
+    iso3: str
+    year: int
+    category: str
+    value: Fraction
+
+
+def ratings(read: Reader, methodology: str, *, first: int | None = None, last: int | None = None,
+            iso3s: Iterable[str] | None = None, categories: Iterable[str] | None = None
+            ) -> list[Rating]:
+    """Ratings of editions ``first``..``last`` (inclusive; either open), optionally of some
+    countries and categories, ordered by ISO code, edition and category code. The one query
+    behind the exports, ``demoscope.load()`` and ``/api/v1/ratings``."""
+    where = ["e.methodology = :m"]
+    params: dict[str, Any] = {"m": methodology}
+    if first is not None:
+        where.append("e.year >= :lo")
+        params["lo"] = first
+    if last is not None:
+        where.append("e.year <= :hi")
+        params["hi"] = last
+    codes, cats = list(iso3s or ()), [c.upper() for c in categories or ()]
+    if codes:
+        where.append("r.country_iso3 " + _in("c", codes, params))
+    if cats:
+        where.append("r.category " + _in("k", cats, params))
+    rows = read(
+        "SELECT r.country_iso3, e.year, r.category, r.value_x100 FROM ratings r "
+        f"JOIN editions e ON e.id = r.edition_id WHERE {' AND '.join(where)} "
+        "ORDER BY r.country_iso3, e.year, r.category", params)
+    return [Rating(i, y, c, Fraction(v, 100)) for i, y, c, v in rows]
+
+
+def count_ratings(read: Reader) -> int:
+    return int(read("SELECT COUNT(*) FROM ratings", {})[0][0])
+
+
+def rated_years(read: Reader, methodology: str) -> dict[str, list[int]]:
+    """``{iso3: [editions with ratings]}``, ascending."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for iso3, year in read("SELECT DISTINCT r.country_iso3, e.year FROM ratings r JOIN editions e "
+                           "ON e.id = r.edition_id WHERE e.methodology = :m ORDER BY e.year",
+                           {"m": methodology}):
+        out[iso3].append(year)
+    return dict(out)
+
+
+def edition_coverage(read: Reader, methodology: str) -> dict[int, dict[str, int]]:
+    """``{year: {iso3: number of ratings}}`` of the editions with data."""
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    for year, iso3, n in read(
+            "SELECT e.year, r.country_iso3, COUNT(*) FROM ratings r JOIN editions e "
+            "ON e.id = r.edition_id WHERE e.methodology = :m GROUP BY e.year, r.country_iso3",
+            {"m": methodology}):
+        out[year][iso3] = int(n)
+    return dict(out)
+
+
+def published(read: Reader, methodology: str, iso3: str, year: int
+              ) -> dict[str, tuple[Fraction, str | None]]:
+    """Printed overall scores ``{code: (value, quirk)}`` of one country and edition."""
+    rows = read(
+        "SELECT p.code, p.value_x100, p.quirk FROM published_scores p "
+        "JOIN editions e ON e.id = p.edition_id "
+        "WHERE p.country_iso3 = :iso3 AND e.methodology = :m AND e.year = :y",
+        {"iso3": iso3, "m": methodology, "y": year})
+    return {c: (Fraction(v, 100), q) for c, v, q in rows}
+
+
+def stored_values(read: Reader) -> dict[tuple[str, int, str], int]:
+    """Every stored rating ``{(iso3, edition id, category): hundredths}`` (loading a dataset
+    compares against it in one query)."""
+    return {(i, e, c): v for i, e, c, v in read(
+        "SELECT country_iso3, edition_id, category, value_x100 FROM ratings", {})}
+
+
+def stored_published(read: Reader) -> dict[tuple[str, int, str], int]:
+    """Every printed score ``{(iso3, edition id, code): hundredths}``."""
+    return {(i, e, c): v for i, e, c, v in read(
+        "SELECT country_iso3, edition_id, code, value_x100 FROM published_scores", {})}
+
+
+class Cell(NamedTuple):
+    """A stored rating with what a write keeps or replaces."""
+
+    id: int
+    value: Fraction
+    source: str
+    source_url: str | None
+    justification: str | None
+
+
+def rating_cell(read: Reader, iso3: str, edition_id: int, category: str, *,
+                for_update: bool = False) -> Cell | None:
+    """One stored rating, or None. ``for_update`` (inside a write transaction) also locks the
+    row on PostgreSQL (``SELECT … FOR UPDATE``); the transaction's write lock already
+    serialises writers, the row lock keeps the cell safe should that ever be narrowed."""
+    lock = " FOR UPDATE" if for_update and read.dialect == "postgresql" else ""
+    rows = read("SELECT id, value_x100, source, source_url, justification FROM ratings "
+                "WHERE country_iso3 = :iso3 AND edition_id = :e AND category = :c" + lock,
+                {"iso3": iso3, "e": edition_id, "c": category})
+    if not rows:
+        return None
+    i, v, s, u, j = rows[0]
+    return Cell(i, Fraction(v, 100), s, u, j)
+
+
+class Revision(NamedTuple):
+    old: Fraction | None
+    new: Fraction
+    source: str
+    justification: str | None
+    changed_at: datetime | str
+
+
+def revisions(read: Reader, methodology: str, iso3: str, year: int, category: str
+              ) -> list[Revision]:
+    """Every recorded change of one cell, oldest first (the chain replays to its value)."""
+    rows = read(
+        "SELECT v.old_value_x100, v.new_value_x100, v.source, v.justification, v.changed_at "
+        "FROM rating_revisions v JOIN ratings r ON r.id = v.rating_id "
+        "JOIN editions e ON e.id = r.edition_id WHERE e.methodology = :m AND e.year = :y "
+        "AND r.country_iso3 = :iso3 AND r.category = :c ORDER BY v.id",
+        {"m": methodology, "y": year, "iso3": iso3, "c": category})
+    return [Revision(None if o is None else Fraction(o, 100), Fraction(n, 100), s, j, t)
+            for o, n, s, j, t in rows]

@@ -1,0 +1,174 @@
+"""The write side of the store: the write transaction and plain-value write functions.
+
+Every write use case (``services/``) follows one pattern::
+
+    with write_transaction(engine) as tx:        # takes the write lock, bumps the data version
+        held = reads.row(tx.read, ...)            # reads see the last committed write
+        writes.put_rating(tx, ...)                # plain values, no policy
+
+The lock is taken before anything is read (:func:`demoscope.store.db.locked`), so a value read
+inside the transaction cannot be replaced by a concurrent writer before this one commits: the
+revision history of a cell always replays to its current value, and two first inserts into
+one cell never race into a UNIQUE error. The data version is bumped in the same transaction,
+so every reader that sees the new version also sees the new data (read models are rebuilt
+lazily on the next request; see :mod:`demoscope.read.cache`).
+
+The functions take values the calling service has already validated and decide nothing
+(whether a change needs a justification, whether a conflict may be overwritten: that is the
+services'). The schema's constraints remain the last word: a value a bug let through is still
+refused by the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, update
+from sqlalchemy.orm import Session
+
+from demoscope.numbers import x100
+from demoscope.store import reads
+from demoscope.store.db import locked
+from demoscope.store.models import (
+    CountryRow,
+    DataVersionRow,
+    EditionCategoryRow,
+    EditionRow,
+    MethodologyRow,
+    PublishedScoreRow,
+    RatingRevisionRow,
+    RatingRow,
+    utcnow,
+)
+
+
+@dataclass(frozen=True)
+class WriteTransaction:
+    """What a service writes through: the ORM session and the read gateway over the same
+    connection (it sees the transaction's own writes, and what it reads stays current)."""
+
+    session: Session
+    connection: Connection
+    read: reads.Reader
+
+
+class _FlushingReader(reads.ConnectionReader):
+    """The gateway over a write transaction's connection that first sends the session's
+    pending writes, so a read always sees what the transaction wrote before it."""
+
+    def __init__(self, conn: Connection, session: Session) -> None:
+        super().__init__(conn)
+        self.session = session
+
+    def __call__(self, sql: str, params: Mapping[str, Any], /) -> list[reads.Row]:
+        self.session.flush()
+        return super().__call__(sql, params)
+
+
+@contextmanager
+def open_locked(engine: Engine) -> Iterator[WriteTransaction]:
+    """The write lock and a session, without bumping the data version: for setting up a
+    database, whose schema (and version row) may not exist until it is migrated inside."""
+    with locked(engine) as conn:
+        session = Session(bind=conn, expire_on_commit=False, autoflush=True)
+        try:
+            yield WriteTransaction(session, conn, _FlushingReader(conn, session))
+            session.flush()
+        finally:
+            session.close()
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[WriteTransaction]:
+    """One serialised write transaction that bumps the data version; committed when the block
+    ends, rolled back (nothing written, version unchanged) on any error."""
+    with open_locked(engine) as tx:
+        bump_data_version(tx.session)
+        yield tx
+
+
+def bump_data_version(session: Session) -> None:
+    """Count one more write transaction (read models keyed on the old serial are rebuilt)."""
+    session.execute(update(DataVersionRow).where(DataVersionRow.id == 1)
+                    .values(serial=DataVersionRow.serial + 1, changed_at=utcnow()))
+
+
+def set_dataset(session: Session, dataset: str) -> None:
+    """Record which built-in dataset the database was set up with."""
+    session.execute(update(DataVersionRow).where(DataVersionRow.id == 1).values(dataset=dataset))
+
+
+def add_methodology(session: Session, code: str, name: str, version: str, definition: str) -> None:
+    session.add(MethodologyRow(code=code, name=name, version=version, definition=definition))
+
+
+def add_country(session: Session, iso3: str, name: str, region: str, subregion: str) -> None:
+    session.add(CountryRow(iso3=iso3, name=name, region=region, subregion=subregion))
+
+
+def add_edition(session: Session, methodology: str, year: int, label: str, coverage: tuple[date, date],
+                direction: str, methodology_version: str,
+                categories: Mapping[str, str], scale: tuple[Fraction, Fraction, Fraction]) -> None:
+    """An edition with the categories it rates (``{code: name then}``) on ``scale``
+    (min, max, step)."""
+    lo, hi, step = (x100(v) for v in scale)
+    row = EditionRow(methodology=methodology, year=year, label=label, coverage_start=coverage[0],
+                     coverage_end=coverage[1], direction=direction,
+                     methodology_version=methodology_version)
+    row.categories = [EditionCategoryRow(category=c, name=n, scale_min_x100=lo, scale_max_x100=hi,
+                                         step_x100=step) for c, n in categories.items()]
+    session.add(row)
+
+
+def insert_ratings(session: Session, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Bulk insert of new ratings (``RatingRow`` columns), one round trip."""
+    batch = list(rows)
+    if batch:
+        session.execute(insert(RatingRow), batch)
+
+
+def insert_published_scores(session: Session, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Bulk insert of printed scores (``PublishedScoreRow`` columns), one round trip."""
+    batch = list(rows)
+    if batch:
+        session.execute(insert(PublishedScoreRow), batch)
+
+
+def put_rating(tx: WriteTransaction, iso3: str, edition_id: int, category: str, value: Fraction,
+               scale: tuple[Fraction, Fraction, Fraction], *, source: str,
+               source_url: str | None = None, justification: str | None = None
+               ) -> Fraction | None:
+    """Store ``value`` in one cell and return the value it replaces (None: a new cell).
+
+    The cell is read under the transaction's lock, so the old value recorded in the revision
+    history is the one this write replaces, whatever else runs at the same time; a changed
+    value adds a revision (old → new, source, justification), so the history of every cell
+    replays to its current value."""
+    held = reads.rating_cell(tx.read, iso3, edition_id, category, for_update=True)
+    new = x100(value)
+    if held is None:
+        lo, hi, step = (x100(v) for v in scale)
+        result = tx.session.execute(insert(RatingRow).values(
+            country_iso3=iso3, edition_id=edition_id, category=category, value_x100=new,
+            scale_min_x100=lo, scale_max_x100=hi, step_x100=step, source=source,
+            source_url=source_url, justification=justification, updated_at=utcnow()))
+        rating_id = result.inserted_primary_key[0]  # type: ignore[attr-defined]
+        old = None
+    else:
+        rating_id, old = held.id, held.value
+        if old == value and not justification:
+            return old
+        tx.session.execute(update(RatingRow).where(RatingRow.id == held.id).values(
+            value_x100=new, source=source, source_url=source_url or held.source_url,
+            justification=justification or held.justification, updated_at=utcnow()))
+    if old != value:
+        tx.session.add(RatingRevisionRow(rating_id=rating_id,
+                                         old_value_x100=None if old is None else x100(old),
+                                         new_value_x100=new, source=source,
+                                         justification=justification))
+    return old

@@ -1,0 +1,88 @@
+"""Responses: ETags, 304s, JSON bytes, errors as one JSON shape, and prebuilt answers that the
+read-model middleware may serve again without running the route."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+
+from demoscope.errors import DemoscopeError, InvalidRating
+from demoscope.read.cache import Built, etag_of, to_json
+from demoscope.store.reads import DataVersion
+
+#: API answers may be cached briefly by browsers and proxies, then revalidated by ETag.
+API_CACHE = "public, max-age=60, must-revalidate"
+#: Pages are revalidated on every view (a write shows at once).
+PAGE_CACHE = "public, max-age=0, must-revalidate"
+#: Where a route leaves a :class:`Prebuilt` for the middleware to keep.
+PREBUILT_KEY = "demoscope.prebuilt"
+
+
+@dataclass(frozen=True)
+class Prebuilt:
+    """A 200 answer as bytes, valid for one data version: what
+    :class:`~demoscope.web.middleware.ServeReadModels` serves again for the same URL."""
+
+    body: bytes
+    media_type: str
+    etag: str
+    cache: str
+    version: DataVersion | None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def response(self, request: Request) -> Response:
+        common = {"ETag": self.etag, "Cache-Control": self.cache, **self.headers}
+        if not_modified(request.headers.get("if-none-match"), self.etag):
+            return Response(status_code=304, headers=common)
+        return Response(self.body, media_type=self.media_type, headers=common)
+
+
+def not_modified(if_none_match: str | None, etag: str) -> bool:
+    return bool(if_none_match) and etag in [t.strip() for t in (if_none_match or "").split(",")]
+
+
+def prebuilt_response(request: Request, answer: Prebuilt) -> Response:
+    """Send ``answer`` and offer it to the middleware for the next request to the same URL."""
+    request.scope[PREBUILT_KEY] = answer
+    return answer.response(request)
+
+
+def read_model_response(request: Request, built: Built[Any]) -> Response:
+    """A read model as JSON (its prebuilt bytes and ETag)."""
+    return prebuilt_response(request, Prebuilt(built.body, "application/json", built.etag,
+                                               API_CACHE, built.version))
+
+
+def etag_response(request: Request, body: bytes, media_type: str, *,
+                  cache: str = API_CACHE, headers: dict[str, str] | None = None) -> Response:
+    """A response with a strong ETag over the body; 304 when the client already has it."""
+    return Prebuilt(body, media_type, etag_of(body), cache, None, headers or {}).response(request)
+
+
+def json_response(request: Request, data: Any) -> Response:
+    return etag_response(request, to_json(data), "application/json")
+
+
+def error_body(exc: DemoscopeError) -> dict[str, Any]:
+    """The JSON of an API error: ``{"error", "field"}`` and, for an unknown name, ``suggestions``."""
+    body: dict[str, Any] = {"error": exc.message, "field": exc.field}
+    suggestions = getattr(exc, "suggestions", None)
+    if suggestions:
+        body["suggestions"] = list(suggestions)
+    return body
+
+
+def validation_error(exc: RequestValidationError) -> DemoscopeError:
+    """FastAPI's parameter errors as the one error type the API and pages answer with."""
+    errors = exc.errors()
+    err = errors[0] if errors else {}
+    loc = [str(x) for x in err.get("loc", ()) if x not in ("query", "path", "header", "body")]
+    name = loc[0] if loc else None
+    got = err.get("input")
+    detail = str(err.get("msg", "invalid value"))
+    shown = f" (got {got!r})" if isinstance(got, str | int | float) and not isinstance(got, bool) else ""
+    return InvalidRating(f"{name}: {detail}{shown}" if name else detail, field=name)
