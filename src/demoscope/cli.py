@@ -439,7 +439,7 @@ def _walk(paths: list[Path], m, lookup, json_out: bool, unreadable: list):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from demoscope.errors import ReportParseError
-    from demoscope.reports import ingest_paths
+    from demoscope.reports.batch import read_paths
 
     err = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -449,7 +449,7 @@ def _walk(paths: list[Path], m, lookup, json_out: bool, unreadable: list):
         def tick(done: int, total: int, path: Path) -> None:
             bar.update(task, completed=done, total=total, description=f"reading {path.name}")
 
-        for item in ingest_paths(paths, tick, methodology=m, db_lookup=lookup):
+        for item in read_paths(paths, tick, methodology=m, db_lookup=lookup):
             if not isinstance(item, ReportParseError):
                 yield item
                 continue

@@ -20,53 +20,38 @@ JSON contract (``Report.to_json()``), one object per report: ``country``, ``iso3
 null for "remains at"), ``democracy_score``, ``democracy_percentage``, ``regime``,
 ``truncated``, ``sections``, ``footnotes``, ``audit`` (``[{"severity", "code", "message",
 "line"}]``).
+
+The modules, from the file up: :mod:`~.source` (bytes, text, line numbers),
+:mod:`~.pdf` and :mod:`~.webpage` (extraction and their shapes), :mod:`~.extract` (picks the
+extractor), :mod:`~.detect` and :mod:`~.tables` (what the text holds), :mod:`~.text` (the
+reader the shapes share), :mod:`~.reader` (text → Report), :mod:`~.audit` (checks), and
+:mod:`~.batch` (files and folders). Nothing here writes to the database: importing a report is
+:mod:`demoscope.services.importing`.
+
+The names below are loaded on first use (this package imports none of its modules up front).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib import import_module
+from typing import Any
 
-from demoscope.errors import ReportParseError
-from demoscope.methodology import Methodology, nit
-from demoscope.reports import detect, pdf, text, webpage
-from demoscope.reports.audit import DbLookup, audit_report
-from demoscope.reports.ingest import ingest_paths
-from demoscope.reports.model import Finding, Footnote, Report, Section, Statement
-from demoscope.reports.source import Doc, load, load_bytes
+#: Public name → the module that defines it.
+_EXPORTS = {
+    "DbLookup": "audit", "audit_report": "audit",
+    "read_paths": "batch", "report_files": "batch",
+    "Finding": "model", "Footnote": "model", "Report": "model", "Section": "model",
+    "Statement": "model",
+    "parse_doc": "reader", "read_report": "reader", "read_report_bytes": "reader",
+    "ReportParseError": "errors",
+}
 
-__all__ = [
-    "DbLookup", "Finding", "Footnote", "Report", "ReportParseError", "Section", "Statement",
-    "audit_report", "ingest_paths", "parse_doc", "read_report", "read_report_bytes",
-]
-
-_READERS = {"text": text.parse, "pdf": pdf.parse, "webpage": webpage.parse}
+__all__ = sorted(_EXPORTS)
 
 
-def parse_doc(doc: Doc, methodology: Methodology | None = None) -> Report:
-    """A Report from extracted text; the shape is recognised from what the text contains."""
-    m = methodology or nit()
-    shape = detect.detect_shape(doc.text, doc.lower)
-    if shape is None:
-        kind = "web page" if doc.kind == "html" else "document"
-        raise ReportParseError(
-            doc.file, f"{kind} is not a Nations in Transit report (no ratings table, score "
-            "block, rating statements or score changes found)")
-    report = _READERS[shape](doc, m)
-    if not (report.tables or report.statements or report.democracy_score is not None
-            or report.democracy_percentage is not None or report.sections):
-        raise ReportParseError(
-            doc.file, "no ratings, scores or rating statements found; is this a Nations in "
-            "Transit country report?")
-    return report
-
-
-def read_report(path: str | Path, methodology: Methodology | None = None, *,
-                max_bytes: int | None = None) -> Report:
-    """Read one report file (``.txt``, ``.pdf``, ``.html``) into a :class:`Report`."""
-    return parse_doc(load(Path(path), max_bytes), methodology)
-
-
-def read_report_bytes(data: bytes, file: str = "<bytes>", suffix: str = ".txt",
-                      methodology: Methodology | None = None) -> Report:
-    """Like :func:`read_report` for bytes in memory (uploads, tests)."""
-    return parse_doc(load_bytes(data, file, suffix), methodology)
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'demoscope.reports' has no attribute {name!r}")
+    where = "demoscope.errors" if module == "errors" else f"demoscope.reports.{module}"
+    return getattr(import_module(where), name)

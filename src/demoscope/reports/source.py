@@ -1,8 +1,9 @@
 """Getting text out of a file, safely: size limit, encoding, binary check, line numbers.
 
-The file extension decides only *how* text is extracted (``.pdf`` through pypdf, ``.html``
-through an HTML parser, anything else as UTF-8 text); what the text *is* gets decided later
-from its content (:mod:`demoscope.reports.detect`). Every failure here is a
+The extractors of each kind of file (:mod:`~demoscope.reports.pdf`,
+:mod:`~demoscope.reports.webpage`) build on this module; :mod:`~demoscope.reports.extract`,
+above them all, picks one by extension. What the text *is* gets decided later from its content
+(:mod:`demoscope.reports.detect`). Every failure here is a
 :class:`~demoscope.errors.ReportParseError` with a one-line reason, never a traceback.
 """
 
@@ -23,9 +24,6 @@ from demoscope.errors import ReportParseError
 
 #: Default size limit; ``DEMOSCOPE_REPORT_MAX_BYTES`` overrides it. Real reports are < 2 MB.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-
-PDF_SUFFIXES = {".pdf"}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
 
 def max_bytes() -> int:
@@ -227,42 +225,3 @@ def normalise(text: str, file: str) -> str:
         if old in text:
             text = text.replace(old, new)
     return text
-
-
-def load(path: Path, limit: int | None = None) -> Doc:
-    """A :class:`Doc` for any supported file; the extension picks the extractor only."""
-    data = read_bytes(path, limit)
-    return load_bytes(data, str(path), path.suffix.lower())
-
-
-def load_bytes(data: bytes, file: str, suffix: str = ".txt") -> Doc:
-    """Like :func:`load` for bytes already in memory (tests, uploads, the fuzzer)."""
-    if len(data) > max_bytes():
-        raise ReportParseError(file, f"file is over the {max_bytes() / 1e6:.1f} MB limit")
-    if not data or data.isspace():  # nothing but whitespace
-        raise ReportParseError(file, "file is empty")
-    if suffix in PDF_SUFFIXES or data[:5] == b"%PDF-":
-        from demoscope.reports.pdf import pdf_to_text
-
-        return Doc(file, normalise(pdf_to_text(data, file), file), "pdf")
-    if suffix in HTML_SUFFIXES:
-        from demoscope.reports.webpage import html_to_doc
-
-        return html_to_doc(decode_text(data, file), file)
-    text = decode_text(data, file)
-    if _looks_like_html(text):
-        from demoscope.reports.webpage import html_to_doc
-
-        return html_to_doc(text, file)
-    return Doc(file, text, "text")
-
-
-def _looks_like_html(text: str) -> bool:
-    """A saved web page with a .txt name is still HTML markup; extract it as such."""
-    first = _NON_SPACE.search(text)
-    head = text[first.start(): first.start() + 200].lower() if first else ""
-    return head.startswith(("<!doctype html", "<html")) or (
-        head.startswith("<") and "<body" in text[:5000].lower())
-
-
-_NON_SPACE = re.compile(r"\S")

@@ -9,17 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
-EXAMPLES = {  # a working request per path, so the page links to real answers
-    "/api/v1/countries": "/api/v1/countries",
-    "/api/v1/countries/{iso3}": "/api/v1/countries/KAZ?direction=7_best",
-    "/api/v1/countries/{iso3}/editions/{year}": "/api/v1/countries/KAZ/editions/2008",
-    "/api/v1/editions": "/api/v1/editions",
-    "/api/v1/editions/{year}": "/api/v1/editions/2008",
-    "/api/v1/ratings": "/api/v1/ratings?country=KAZ&from=2008&to=2008",
-    "/api/v1/scores": "/api/v1/scores?country=KAZ&country=EST&from=2005&to=2010",
-    "/api/v1/changes": "/api/v1/changes?country=KAZ&edition=2008&changed_only=true",
-    "/api/v1/rankings/{year}/{category}": "/api/v1/rankings/2008/DS",
-}
+
+def examples(prefix: str, countries: list[str], year: int, label: str, score_code: str
+             ) -> dict[str, str]:
+    """A working request per path, so the page links to real answers: made from the database
+    (countries and an edition it holds) and the methodology (a direction label, the score)."""
+    one = countries[0]
+    several = "&".join(f"country={c}" for c in countries[:2])
+    return {
+        f"{prefix}/countries": f"{prefix}/countries",
+        f"{prefix}/countries/{{iso3}}": f"{prefix}/countries/{one}?direction={label}",
+        f"{prefix}/countries/{{iso3}}/editions/{{year}}": f"{prefix}/countries/{one}/editions/{year}",
+        f"{prefix}/editions": f"{prefix}/editions",
+        f"{prefix}/editions/{{year}}": f"{prefix}/editions/{year}",
+        f"{prefix}/ratings": f"{prefix}/ratings?country={one}&from={year}&to={year}",
+        f"{prefix}/scores": f"{prefix}/scores?{several}&from={year - 3}&to={year}",
+        f"{prefix}/changes": f"{prefix}/changes?country={one}&edition={year}&changed_only=true",
+        f"{prefix}/rankings/{{year}}/{{category}}": f"{prefix}/rankings/{year}/{score_code}",
+        f"{prefix}/methodology": f"{prefix}/methodology",
+    }
 
 
 def _resolve(spec: dict[str, Any], schema: dict[str, Any] | None) -> dict[str, Any]:
@@ -57,8 +65,10 @@ def type_text(spec: dict[str, Any], schema: dict[str, Any] | None) -> str:
     return str(kind)
 
 
-def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every operation with its parameters, responses and the fields of its answer."""
+def operations(spec: dict[str, Any], examples: dict[str, str] | None = None
+               ) -> list[dict[str, Any]]:
+    """Every operation with its parameters, responses and the fields of its answer, and
+    ``examples[path]`` as a working request."""
     out = []
     for path, ops in spec.get("paths", {}).items():
         for method, op in ops.items():
@@ -81,7 +91,7 @@ def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
             out.append({"method": method.upper(), "path": path, "id": _anchor(method, path),
                         "summary": op.get("summary", ""), "description": op.get("description", ""),
                         "params": params, "responses": responses, "fields": fields,
-                        "example": EXAMPLES.get(path) if method == "get" else None})
+                        "example": (examples or {}).get(path) if method == "get" else None})
     return out
 
 

@@ -25,9 +25,6 @@ from demoscope.read.scorecard import Scorecard, scorecard
 from demoscope.web.deps import Ctx
 from demoscope.web.responses import API_CACHE, read_model_response
 
-CountryP = Annotated[str, Path(description="ISO 3166-1 alpha-3 code (name or alias also accepted).",
-                               examples=["KAZ"])]
-YearP = Annotated[int, Path(description="Edition year.", examples=[2008])]
 FromQ = Annotated[int | None, Query(alias="from", ge=1900, le=2200,
                                     description="First edition (inclusive).")]
 ToQ = Annotated[int | None, Query(ge=1900, le=2200, description="Last edition (inclusive); "
@@ -78,6 +75,10 @@ def _param(name: str, schema: dict[str, Any], description: str, many: bool = Fal
 def api_router(m: Methodology) -> APIRouter:
     """The API's routes, documented with ``m``'s categories and direction labels."""
     router = APIRouter(tags=["ratings"])
+    sample = list(m.site.get("compare", ()))[:1]
+    CountryP = Annotated[str, Path(
+        description="ISO 3166-1 alpha-3 code (name or alias also accepted).", examples=sample)]
+    YearP = Annotated[int, Path(description="Edition year.", examples=[max(m.editions)])]
     labels = tuple(m.direction_label(d) for d in Direction)
     categories = tuple(m.categories)
     DirectionLabel = Literal[labels]  # type: ignore[valid-type]
@@ -165,7 +166,8 @@ def api_router(m: Methodology) -> APIRouter:
                 limit=limit, offset=offset, link=link)))
 
     @router.get("/scores", response_model=list[series.ScoreEntry], responses=ERRORS,
-                summary="Democracy Score, Democracy Percentage and regime per country and edition")
+                summary=f"{m.score.name}, {m.percentage.name if m.percentage else 'percentage'} and "
+                "regime per country and edition")
     async def scores(request: Request, ctx: Ctx, country: CountriesQ = None, from_: FromQ = None,
                      to: ToQ = None, direction: DirectionQ = None) -> Response:
         lo, hi = _year_range(m, from_, to)
@@ -207,14 +209,18 @@ def api_router(m: Methodology) -> APIRouter:
             ("methodology",), lambda: indexes.methodology_summary(m)))
 
     @router.get("/docs", include_in_schema=False)
-    async def docs(request: Request) -> Response:
+    async def docs(request: Request, ctx: Ctx) -> Response:
         """The API reference, generated from the spec (no Swagger UI: it would need a CDN)."""
         from demoscope.web import apidocs
+        from demoscope.web.routes.pages import compare_defaults
         from demoscope.web.templating import render
 
         spec = request.app.openapi()
+        examples = apidocs.examples(request.url.path.removesuffix("/docs"),
+                                    compare_defaults(m, ctx.read),
+                                    overview.latest_edition(ctx.read, m), labels[-1], m.score.code)
         return render(request, "api_docs.html", {
-            "title": "API", "spec": spec, "ops": apidocs.operations(spec),
+            "title": "API", "spec": spec, "ops": apidocs.operations(spec, examples),
             "schemas": apidocs.schemas(spec), "cache": API_CACHE})
 
     return router

@@ -1,7 +1,8 @@
-"""Walk files and folders of reports for ``demoscope ingest PATH...``.
+"""A batch of reports: walk files and folders, read and audit each one.
 
-:func:`ingest_paths` only reads and audits; it never writes. How the CLI should import what it
-yields (the store owns the transaction):
+:func:`read_paths` only reads and audits; it never writes (``demoscope ingest`` and
+``demoscope audit`` both walk with it). How ``ingest`` imports what it yields
+(:mod:`demoscope.services.importing` owns the transaction):
 
 * **one transaction per report**: all of a report's values are written, or none;
 * **a report with an error finding writes nothing** (``severity == "error"``: a statement that
@@ -21,8 +22,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from demoscope.errors import DemoscopeError, ReportParseError
-from demoscope.methodology import Methodology
+from demoscope.methodology import Methodology, nit
+from demoscope.reports.audit import DbLookup, audit_report
 from demoscope.reports.model import Report
+from demoscope.reports.reader import read_report
 
 #: Extensions picked up when walking a folder (explicitly named files are always read).
 REPORT_SUFFIXES = (".txt", ".text", ".pdf", ".html", ".htm")
@@ -50,17 +53,14 @@ def report_files(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def ingest_paths(paths: Iterable[str | Path], progress: Progress | None = None, *,
-                 methodology: Methodology | None = None, db_lookup=None,
-                 audit: bool = True) -> Iterator[Report | ReportParseError]:
+def read_paths(paths: Iterable[str | Path], progress: Progress | None = None, *,
+               methodology: Methodology | None = None, db_lookup: DbLookup | None = None,
+               audit: bool = True) -> Iterator[Report | ReportParseError]:
     """Yield a :class:`Report` (audited, findings on ``report.audit``) or the
     :class:`ReportParseError` for every report file under ``paths``, in path order.
 
     An unexpected failure on one file is turned into a ReportParseError for that file, so a
     batch never ends in a traceback."""
-    from demoscope.methodology import nit
-    from demoscope.reports import audit_report, read_report
-
     m = methodology or nit()
     files = report_files(paths)
     for i, path in enumerate(files, 1):

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from demoscope.errors import ReportParseError
-from demoscope.reports import Report, ingest_paths
+from demoscope.reports import Report, read_paths
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reports"
 
@@ -19,7 +19,7 @@ def test_walks_folders_and_yields_errors(tmp_path: Path) -> None:
     (tmp_path / ".hidden.txt").write_text("ignored")
     (tmp_path / "notes.md").write_text("not picked up when walking")
     seen: list[tuple[int, int]] = []
-    results = list(ingest_paths([tmp_path, FIXTURES / "valdoria-2011.txt"],
+    results = list(read_paths([tmp_path, FIXTURES / "valdoria-2011.txt"],
                                 progress=lambda done, total, path: seen.append((done, total))))
     assert len(results) == 5
     assert seen[-1] == (5, 5)
@@ -31,5 +31,5 @@ def test_walks_folders_and_yields_errors(tmp_path: Path) -> None:
 
 
 def test_missing_path_is_an_error() -> None:
-    results = list(ingest_paths(["/nonexistent/report.txt"]))
+    results = list(read_paths(["/nonexistent/report.txt"]))
     assert isinstance(results[0], ReportParseError)
