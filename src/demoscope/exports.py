@@ -47,9 +47,9 @@ class Stamp:
 
 def stamp(m: Methodology, dataset: str, version: str, *, rows: int, wide: bool,
           direction: Direction | None) -> Stamp:
-    from importlib.metadata import version
+    from importlib.metadata import version as installed
 
-    return Stamp(f"demoscope {version('demoscope')}", f"{m.code} {m.version}", dataset, version,
+    return Stamp(f"demoscope {installed('demoscope')}", f"{m.code} {m.version}", dataset, version,
                  "wide" if wide else "tidy",
                  m.direction_label(direction) if direction else "each edition's own", rows)
 
