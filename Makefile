@@ -26,18 +26,21 @@ run: $(STAMP)
 ## test: lint + the whole suite (PostgreSQL too when DEMOSCOPE_TEST_POSTGRES_URL is set)
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	$(BIN)/pytest -n $(JOBS) --dist loadgroup tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 
 ## bench: print the benchmark figures (not timed tests)
 bench: $(STAMP)
 	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
-## docs: regenerate docs/cli.md from the commands' --help
+## docs: regenerate docs/cli.md from the commands' --help and docs/python-api.md from docstrings
 docs: $(STAMP)
 	$(BIN)/python -m demoscope.clidoc > docs/cli.md
+	$(BIN)/python -m demoscope.apiref > docs/python-api.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts

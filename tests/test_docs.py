@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from demoscope import clidoc
+from demoscope import apiref, clidoc
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -23,6 +23,22 @@ def test_every_command_has_help_with_an_example(path, cmd):
 def test_cli_reference_is_current():
     committed = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
     assert committed == clidoc.render(), "docs/cli.md is stale: run `make docs`"
+
+
+def test_python_api_reference_is_current():
+    committed = (REPO / "docs" / "python-api.md").read_text(encoding="utf-8")
+    assert committed == apiref.render(), "docs/python-api.md is stale: run `make docs`"
+
+
+@pytest.mark.parametrize("module", apiref.MODULES)
+def test_every_public_function_of_the_reference_has_a_docstring(module):
+    import importlib
+    import inspect
+
+    mod = importlib.import_module(module)
+    missing = [name for name, obj in apiref._public(mod)
+               if inspect.isfunction(obj) and not inspect.getdoc(obj)]
+    assert missing == [], f"{module}: undocumented {missing}"
 
 
 def test_readme_opens_with_the_two_commands():

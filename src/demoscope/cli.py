@@ -12,9 +12,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from demoscope.methodology import Methodology
+    from demoscope.read.scorecard import Scorecard
 
 app = typer.Typer(
     name="demoscope",
@@ -286,7 +290,7 @@ def show(
     _render_scorecard(card, m)
 
 
-def _render_scorecard(card: dict, m) -> None:
+def _render_scorecard(card: Scorecard, m: Methodology) -> None:
     from rich.table import Table
 
     con = _console()
@@ -633,9 +637,10 @@ def main() -> None:
         print("aborted", file=sys.stderr)
         sys.exit(130)
     except Exception as exc:  # usage errors (typer's vendored click) carry their own formatting
-        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
+        code = getattr(exc, "exit_code", None)
+        if hasattr(exc, "show") and isinstance(code, int):
             exc.show()
-            sys.exit(exc.exit_code)
+            sys.exit(code)
         raise
 
 

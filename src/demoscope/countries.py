@@ -111,6 +111,7 @@ class CountryRegistry:
 
 
 def parse_countries(data: dict) -> list[Country]:
+    """Countries from the parsed ``countries.toml`` (codes, names by edition, regions)."""
     out = []
     for c in data.get("country", []):
         out.append(Country(

@@ -47,6 +47,7 @@ class Stamp:
 
 def stamp(m: Methodology, dataset: str, version: str, *, rows: int, wide: bool,
           direction: Direction | None) -> Stamp:
+    """The stamp of an export of ``rows`` rows read at data version ``version``."""
     from importlib.metadata import version as installed
 
     return Stamp(f"demoscope {installed('demoscope')}", f"{m.code} {m.version}", dataset, version,
@@ -134,6 +135,7 @@ def _direction_text(m: Methodology) -> str:
 
 
 def check_format(name: str) -> str:
+    """The format name in lower case, or :class:`InvalidRating` listing the formats."""
     fmt_name = name.lower()
     if fmt_name not in FORMATS:
         raise InvalidRating(f"format {name!r} is not one of: {', '.join(FORMATS)}", field="format")

@@ -372,7 +372,10 @@ def parse_methodology(data: Mapping[str, Any], source: str = "<memory>") -> Meth
                 if d.value in b:
                     lo, hi = (frac(x) for x in b[d.value])
                     ranges[d] = (lo, hi)
-            pct = tuple(frac(x) for x in b["percentage"]) if "percentage" in b else None
+            pct = None
+            if "percentage" in b:
+                p_lo, p_hi = (frac(x) for x in b["percentage"])
+                pct = (p_lo, p_hi)
             names_by_dir = {Direction(k): v for k, v in b.get("names", {}).items()}
             bands.append(Band(need(b, "code", where), need(b, "name", where), ranges, pct,
                               names_by_dir, b.get("colour", "#777777")))

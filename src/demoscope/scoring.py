@@ -100,8 +100,8 @@ def band_by_score(m: Methodology, printed: Decimal | Fraction, direction: Direct
     """The band whose inclusive range on ``direction`` holds the printed two-decimal score."""
     value = Fraction(printed) if isinstance(printed, Decimal) else printed
     for band in m.bands:
-        lo, hi = band.ranges.get(direction, (None, None))
-        if lo is not None and lo <= value <= hi:
+        found = band.ranges.get(direction)
+        if found is not None and found[0] <= value <= found[1]:
             return band
     return None
 

@@ -214,7 +214,7 @@ def changes(read: Reader, m: Methodology, iso3s: list[str] | None, edition: int 
                                      direction or ed.direction):
                 if changed_only and ch["verb"] == "remains":
                     continue
-                out.append({"country": names[iso3], "iso3": iso3, "edition": year,  # type: ignore[typeddict-item]
+                out.append({"country": names[iso3], "iso3": iso3, "edition": year,
                             "previous_edition": prev_year, **ch})
     return out
 

@@ -53,6 +53,7 @@ def rate(engine: Engine, m: Methodology, iso3: str, year: int, category: str, va
 
 
 def check_country(read: reads.Reader, iso3: str) -> None:
+    """:class:`UnknownCountry` unless the database knows ``iso3``."""
     if not reads.has_country(read, iso3):
         raise UnknownCountry(iso3)
 

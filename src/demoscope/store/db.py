@@ -113,4 +113,5 @@ def migrate(bind: Engine | Connection, revision: str = "head") -> None:
 
 
 def is_initialised(engine: Engine) -> bool:
+    """Whether ``demoscope db init`` has created the schema."""
     return inspect(engine).has_table("ratings")

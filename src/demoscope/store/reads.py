@@ -148,6 +148,7 @@ class DataVersion:
 
 
 def data_version(read: Reader) -> DataVersion:
+    """The database's data version (one row, read by every request of the web app)."""
     rows = read("SELECT dataset, serial FROM data_version WHERE id = 1", {})
     if not rows:
         raise ConfigError("the database has no data version row: run 'demoscope db upgrade'")
@@ -157,6 +158,7 @@ def data_version(read: Reader) -> DataVersion:
 # -- reference data ---------------------------------------------------------------------------
 
 def methodology_codes(read: Reader) -> set[str]:
+    """Codes of the methodologies the database holds."""
     return {r[0] for r in read("SELECT code FROM methodologies", {})}
 
 
@@ -166,6 +168,7 @@ def country_codes(read: Reader) -> list[str]:
 
 
 def has_country(read: Reader, iso3: str) -> bool:
+    """Whether the database knows the country (ratings may only name known ones)."""
     return bool(read("SELECT 1 FROM countries WHERE iso3 = :iso3", {"iso3": iso3}))
 
 
@@ -265,6 +268,7 @@ def ratings(read: Reader, methodology: str, *, first: int | None = None, last: i
 
 
 def count_ratings(read: Reader) -> int:
+    """How many ratings the database holds."""
     return int(read("SELECT COUNT(*) FROM ratings", {})[0][0])
 
 

@@ -104,10 +104,12 @@ def set_dataset(session: Session, dataset: str) -> None:
 
 
 def add_methodology(session: Session, code: str, name: str, version: str, definition: str) -> None:
+    """A methodology row, with the TOML it was loaded from."""
     session.add(MethodologyRow(code=code, name=name, version=version, definition=definition))
 
 
 def add_country(session: Session, iso3: str, name: str, region: str, subregion: str) -> None:
+    """A country row (the key ratings refer to; names and regions are the registry's)."""
     session.add(CountryRow(iso3=iso3, name=name, region=region, subregion=subregion))
 
 

@@ -83,7 +83,7 @@ def api_router(m: Methodology) -> APIRouter:
     categories = tuple(m.categories)
     DirectionLabel = Literal[labels]  # type: ignore[valid-type]
     CategoryOrScore = Literal[(*categories, m.score.code)]  # type: ignore[valid-type]
-    DirectionQ = Annotated[DirectionLabel | None, Query(  # type: ignore[valid-type]
+    DirectionQ = Annotated[DirectionLabel | None, Query(
         description=f"Scale of the values: `{labels[0]}` ({m.scale.min} = most democratic) or "
         f"`{labels[1]}` ({m.scale.max} = most democratic). Default: each edition's own "
         "published scale.")]
@@ -194,7 +194,7 @@ def api_router(m: Methodology) -> APIRouter:
                 summary="Countries of one edition ranked on one category or the score, most "
                 "democratic first")
     async def rankings(request: Request, ctx: Ctx, year: YearP,
-                       category: Annotated[CategoryOrScore, Path(  # type: ignore[valid-type]
+                       category: Annotated[CategoryOrScore, Path(
                            description="A category the edition rates, or the score.")],
                        direction: DirectionQ = None) -> Response:
         d = ctx.direction(direction)
