@@ -163,3 +163,55 @@ def test_every_command_has_help_with_an_example():
 
     for path, cmd in walk(root, []):
         assert "Example:" in (cmd.help or ""), " ".join(path)
+
+
+def test_methodology_table_shows_each_directions_bands(cli):
+    """Both direction columns of the regime-band table match the methodology file (the 1-best
+    column printed the 7-best ranges once)."""
+    import tomllib
+    from importlib import resources
+
+    raw = tomllib.loads((resources.files("demoscope") / "methodologies" / "nit.toml").read_text())
+    code, out, _ = cli("methodology")
+    assert code == 0
+    rows = {line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:4]]
+            for line in out.splitlines() if line.count("│") >= 4}
+    for band in raw["bands"]:
+        low, high = rows[band["name"]]
+        assert low == "{:.2f}–{:.2f}".format(*map(float, band["low_best"]))
+        assert high == "{:.2f}–{:.2f}".format(*map(float, band["high_best"]))
+    assert rows["Consolidated Democracy"][0] == "1.00–2.99"
+
+
+def test_exports_carry_the_data_version(cli, tmp_path):
+    import json as jsonlib
+
+    import pyarrow.parquet as pq
+    from openpyxl import load_workbook
+
+    from demoscope.dataset import DATASET_VERSION
+
+    code, _, err = cli("export", "--country", "KAZ")
+    assert code == 0 and f"data version {DATASET_VERSION}+" in err
+    version = err.split("data version ")[1].split()[0]
+    cli("export", "-o", str(tmp_path / "r.csv"))
+    meta = jsonlib.loads((tmp_path / "r.csv.meta.json").read_text())
+    assert meta["data_version"] == version and meta["dataset"] == DATASET_VERSION
+    assert meta["rows"] == 2960 - 373 and meta["shape"] == "tidy"
+    cli("export", "-f", "json", "-o", str(tmp_path / "r.json"), "--country", "KAZ")
+    assert {r["data_version"] for r in jsonlib.loads((tmp_path / "r.json").read_text())} == {version}
+    cli("export", "-f", "xlsx", "-o", str(tmp_path / "r.xlsx"), "--country", "KAZ")
+    book = load_workbook(tmp_path / "r.xlsx")
+    props = {p.name: p.value for p in book.custom_doc_props.props}
+    assert props["demoscope.data_version"] == version and "about" in book.sheetnames
+    cli("export", "-f", "parquet", "-o", str(tmp_path / "r.parquet"), "--country", "KAZ")
+    stamp = jsonlib.loads(pq.read_schema(tmp_path / "r.parquet").metadata[b"demoscope"])
+    assert stamp["data_version"] == version
+
+
+def test_a_write_moves_the_data_version(cli):
+    _, _, before = cli("export", "--country", "KAZ")
+    cli("rate", "KAZ", "2008", "CS", "6.00", "-j", "NGO law")
+    _, _, after = cli("export", "--country", "KAZ")
+    serial = [int(t.split("data version ")[1].split("+")[1].split()[0]) for t in (before, after)]
+    assert serial[1] == serial[0] + 1

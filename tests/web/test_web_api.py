@@ -148,3 +148,34 @@ def test_openapi_and_offline_docs(client):
         assert path in spec["paths"], path
     docs = client.get("/api/v1/docs").text
     assert "/api/v1/ratings" in docs and "cdn" not in docs.lower()
+
+
+def test_every_answer_carries_the_data_version(client):
+    from demoscope.dataset import DATASET_VERSION
+
+    for path in ("/api/v1/countries/KAZ/editions/2008", "/api/v1/editions", "/editions/2008",
+                 "/api/v1/countries/XXX/editions/2008"):
+        r = client.get(path)
+        assert r.headers["x-demoscope-data-version"].startswith(DATASET_VERSION + "+"), path
+
+
+def test_prebuilt_answers_are_the_same_bytes_and_honour_etags(client):
+    url = "/api/v1/ratings?country=KAZ&from=2008&to=2008"
+    first, again = client.get(url), client.get(url)  # the second comes from the middleware
+    assert first.content == again.content and first.headers["etag"] == again.headers["etag"]
+    assert first.headers["content-type"] == again.headers["content-type"] == "application/json"
+    assert client.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+    head = client.head(url)
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == first.headers["etag"]
+
+
+def test_methodology_endpoint_is_the_cli_json(client, cli):
+    import json
+
+    assert client.get("/api/v1/methodology").json() == json.loads(cli("methodology", "--json")[1])
+
+
+def test_spec_documents_the_methodologys_labels(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    card = spec["components"]["schemas"]["Scorecard"]["properties"]
+    assert card["direction"]["enum"] == ["1_best", "7_best"]

@@ -1,0 +1,44 @@
+"""demoscope.read.series: one country across editions; scores and changes across countries."""
+
+from __future__ import annotations
+
+from demoscope.methodology import Direction
+from demoscope.read.scorecard import scorecard
+from demoscope.read.series import changes, compare, country, country_chart, scores
+
+
+def test_series_keeps_each_editions_scale_unless_asked(read, m):
+    s = country(read, m, "Kazakhstan")
+    assert s["iso3"] == "KAZ" and s["region"] == "Eurasia"
+    assert {e["direction"] for e in s["editions"]} == {"1_best"}  # the built-in data: to 2018
+    one = country(read, m, "KAZ", Direction.HIGH_BEST)["editions"]
+    assert {e["direction"] for e in one} == {"7_best"}
+    assert [e["ratings"] for e in one] == [
+        {c: None if v is None else 8 - v for c, v in e["ratings"].items()} for e in s["editions"]]
+    e2008 = next(e for e in s["editions"] if e["edition"] == 2008)
+    assert e2008["democracy_score"] == scorecard(read, m, "KAZ", 2008)["democracy_score"]
+
+
+def test_chart_is_on_one_scale(read, m):
+    s = country(read, m, "KAZ")["editions"]
+    chart = country_chart(read, m, "KAZ", s)
+    assert chart["direction"] == "1_best" and chart["reversed"]  # the latest edition's scale
+    seven = country_chart(read, m, "KAZ", s, Direction.HIGH_BEST)
+    assert seven["ds"] == [None if v is None else round(8 - v, 2) for v in chart["ds"]]
+    assert len(chart["years"]) == len(chart["ds"]) == len(s)
+
+
+def test_scores_and_changes_agree_with_the_scorecard(read, m):
+    got = scores(read, m, ["KAZ"], 2008, 2008)
+    assert got == [{"country": "Kazakhstan", "iso3": "KAZ", "edition": 2008, "direction": "1_best",
+                    "democracy_score": 6.39, "democracy_percentage": 10.12,
+                    "regime": "Consolidated Authoritarian Regime", "complete": True}]
+    ch = changes(read, m, ["KAZ"], 2008)
+    card = scorecard(read, m, "KAZ", 2008)
+    assert [{k: c[k] for k in ("category", "from", "to", "verb", "sentence")} for c in ch] == card["changes"]
+    assert all(c["verb"] != "remains" for c in changes(read, m, ["KAZ"], 2008, changed_only=True))
+
+
+def test_compare_only_editions_that_rate_the_category(read, m):
+    data = compare(read, m, ["KAZ", "EST"], "NDG", Direction.HIGH_BEST)
+    assert min(y for y, _ in data["KAZ"]) == 2005  # NDG exists from 2005
