@@ -16,7 +16,6 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
 Row = tuple[Any, ...]
+_NO_PARAMS: Mapping[str, Any] = {}
 
 
 class Reader(Protocol):
@@ -133,11 +133,10 @@ def is_initialised(read: Reader) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class DataVersion:
+class DataVersion(NamedTuple):
     """Which data a database holds: the built-in dataset it was set up with and the serial
     number that every write transaction bumps. ``label`` (``2026.11.1+3``) is what exports and
-    API responses carry."""
+    API responses carry. (A tuple: the web app reads and compares it on every request.)"""
 
     dataset: str
     serial: int
@@ -149,10 +148,10 @@ class DataVersion:
 
 def data_version(read: Reader) -> DataVersion:
     """The database's data version (one row, read by every request of the web app)."""
-    rows = read("SELECT dataset, serial FROM data_version WHERE id = 1", {})
+    rows = read("SELECT dataset, serial FROM data_version WHERE id = 1", _NO_PARAMS)
     if not rows:
         raise ConfigError("the database has no data version row: run 'demoscope db upgrade'")
-    return DataVersion(rows[0][0], int(rows[0][1]))
+    return DataVersion._make(rows[0])
 
 
 # -- reference data ---------------------------------------------------------------------------

@@ -56,12 +56,12 @@ def create_app(database_url: str | None = None, methodology: Methodology | None 
     app.state.methodology = m
     app.state.read = read
     app.state.models = ReadModels(read)
-    # innermost first: the read-model middleware sits inside CORS and HEAD handling
-    app.add_middleware(ServeReadModels, models=app.state.models)
+    # innermost first; the read-model middleware is the outermost (see its docstring)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["ETag", "X-Demoscope-Data-Version"],
                        max_age=3600)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(ServeReadModels, models=app.state.models)
 
     app.include_router(api.api_router(m), prefix=API_PREFIX)
     app.include_router(pages.router)

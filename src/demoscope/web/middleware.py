@@ -52,6 +52,10 @@ class HeadAsGet:
 class ServeReadModels:
     """Stamp every answer with the data version; serve prebuilt answers of this version.
 
+    It is the outermost layer (only Starlette's error middleware is outside it), so a hit
+    costs one SELECT and two sends; it answers HEAD itself, and leaves CORS requests (with an
+    ``Origin``) to the CORS middleware inside.
+
     ``capacity`` bounds the number of URLs kept (past it the map is emptied: URLs come from
     clients, who must not be able to grow memory without limit)."""
 
@@ -62,7 +66,9 @@ class ServeReadModels:
         self.capacity = capacity
         self.skip = skip
         self._version: DataVersion | None = None
-        self._answers: dict[tuple[str, bytes], Prebuilt] = {}
+        self._stamp = (VERSION_HEADER, b"")
+        # per URL: the answer and its prebuilt 200 and 304 header lists
+        self._answers: dict[tuple[str, bytes], tuple[Prebuilt, list[Any], list[Any]]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(self.skip):
@@ -76,12 +82,21 @@ class ServeReadModels:
         if version != self._version:
             self._answers = {}
             self._version = version
-        stamp = (VERSION_HEADER, version.label.encode())
+            self._stamp = (VERSION_HEADER, version.label.encode())
+        stamp = self._stamp
         key = (scope["path"], scope["query_string"])
-        if scope["method"] == "GET":
+        method = scope["method"]
+        if method in ("GET", "HEAD"):
             hit = self._answers.get(key)
-            if hit is not None:
-                await self._send(hit, scope, send, stamp)
+            if hit is not None and not _has(scope, b"origin"):  # CORS requests go the long way
+                answer, ok, unchanged = hit
+                if not_modified(_header(scope, b"if-none-match"), answer.etag):
+                    await send({"type": "http.response.start", "status": 304, "headers": unchanged})
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+                await send({"type": "http.response.start", "status": 200, "headers": ok})
+                await send({"type": "http.response.body",
+                            "body": b"" if method == "HEAD" else answer.body})
                 return
         scope[VERSION_KEY] = version
 
@@ -91,23 +106,25 @@ class ServeReadModels:
             await send(message)
 
         await self.app(scope, receive, stamped)
-        answer = scope.get(PREBUILT_KEY)
-        if (scope["method"] == "GET" and isinstance(answer, Prebuilt) and answer.version == version
+        built = scope.get(PREBUILT_KEY)
+        if (method == "GET" and isinstance(built, Prebuilt) and built.version == version
                 and self._version == version):
+            answer = built
             if len(self._answers) >= self.capacity:
                 self._answers = {}
-            self._answers[key] = answer
+            common = [(b"etag", answer.etag.encode()), (b"cache-control", answer.cache.encode()),
+                      *((k.lower().encode(), v.encode()) for k, v in answer.headers.items()), stamp]
+            ok = [*common, (b"content-type", answer.media_type.encode()),
+                  (b"content-length", str(len(answer.body)).encode())]
+            self._answers[key] = (answer, ok, common)
 
-    @staticmethod
-    async def _send(answer: Prebuilt, scope: Scope, send: Send, stamp: tuple[bytes, bytes]) -> None:
-        headers = [(b"etag", answer.etag.encode()), (b"cache-control", answer.cache.encode()),
-                   *((k.lower().encode(), v.encode()) for k, v in answer.headers.items()), stamp]
-        inm = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"if-none-match"), None)
-        if not_modified(inm, answer.etag):
-            await send({"type": "http.response.start", "status": 304, "headers": headers})
-            await send({"type": "http.response.body", "body": b""})
-            return
-        headers += [(b"content-type", answer.media_type.encode()),
-                    (b"content-length", str(len(answer.body)).encode())]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": answer.body})
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for k, v in scope["headers"]:
+        if k == name:
+            return v.decode("latin-1")
+    return None
+
+
+def _has(scope: Scope, name: bytes) -> bool:
+    return any(k == name for k, _ in scope["headers"])
