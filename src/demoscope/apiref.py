@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import inspect
-from typing import Any, get_type_hints
+from typing import Any, ForwardRef, get_type_hints
 
 from typing_extensions import is_typeddict
 
@@ -53,6 +53,8 @@ def _doc(obj: Any) -> str:
 def _type(t: Any) -> str:
     if isinstance(t, str):
         return t
+    if isinstance(t, ForwardRef):
+        return t.__forward_arg__
     return inspect.formatannotation(t).replace("typing.", "").replace("typing_extensions.", "")
 
 
