@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 
 from demoscope.errors import DemoscopeError, InvalidRating
-from demoscope.read.cache import Built, etag_of, to_json
+from demoscope.read.cache import Built
 from demoscope.store.reads import DataVersion
 
 #: API answers may be cached briefly by browsers and proxies, then revalidated by ETag.
@@ -55,16 +55,6 @@ def read_model_response(request: Request, built: Built[Any]) -> Response:
     """A read model as JSON (its prebuilt bytes and ETag)."""
     return prebuilt_response(request, Prebuilt(built.body, "application/json", built.etag,
                                                API_CACHE, built.version))
-
-
-def etag_response(request: Request, body: bytes, media_type: str, *,
-                  cache: str = API_CACHE, headers: dict[str, str] | None = None) -> Response:
-    """A response with a strong ETag over the body; 304 when the client already has it."""
-    return Prebuilt(body, media_type, etag_of(body), cache, None, headers or {}).response(request)
-
-
-def json_response(request: Request, data: Any) -> Response:
-    return etag_response(request, to_json(data), "application/json")
 
 
 def error_body(exc: DemoscopeError) -> dict[str, Any]:
