@@ -25,8 +25,8 @@ The modules, from the file up: :mod:`~.source` (bytes, text, line numbers),
 :mod:`~.pdf` and :mod:`~.webpage` (extraction and their shapes), :mod:`~.extract` (picks the
 extractor), :mod:`~.detect`, :mod:`~.tables`, :mod:`~.columns` and :mod:`~.names` (what the
 text holds), :mod:`~.text` (the reader the shapes share), :mod:`~.reader` (text → Report),
-:mod:`~.audit` (checks), and :mod:`~.batch` (files and folders). Nothing here writes to the database: importing a report is
-:mod:`demoscope.services.importing`.
+:mod:`~.audit` (checks), and :mod:`~.batch` (files and folders). Nothing here writes to the
+database: importing a report is :mod:`demoscope.services.importing`.
 
 The names below are loaded on first use (this package imports none of its modules up front).
 """
