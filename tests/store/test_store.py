@@ -158,3 +158,19 @@ def test_migrations_match_the_models(empty_db_url):
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_a_database_from_before_the_data_version_says_to_upgrade(empty_db_url):
+    """A database migrated to the first schema only (an older demoscope): reads and writes say
+    'run demoscope db upgrade' in one line; the upgrade adds the version and they work."""
+    from demoscope.errors import ConfigError
+    from demoscope.store.db import migrate
+
+    engine = get_engine(empty_db_url)
+    migrate(engine, "0001")
+    with pytest.raises(ConfigError, match="db upgrade"):
+        reads.data_version(reads.reader_for_url(empty_db_url))
+    with pytest.raises(ConfigError, match="db upgrade"), writes.write_transaction(engine):
+        pass
+    migrate(engine)
+    assert reads.data_version(reads.reader_for_url(empty_db_url)).serial == 0

@@ -148,7 +148,13 @@ class DataVersion(NamedTuple):
 
 def data_version(read: Reader) -> DataVersion:
     """The database's data version (one row, read by every request of the web app)."""
-    rows = read("SELECT dataset, serial FROM data_version WHERE id = 1", _NO_PARAMS)
+    try:
+        rows = read("SELECT dataset, serial FROM data_version WHERE id = 1", _NO_PARAMS)
+    except ConfigError:
+        raise
+    except Exception as exc:  # no such table: a database set up by an older demoscope
+        raise ConfigError(f"the database has no data version ({type(exc).__name__}): "
+                          "run 'demoscope db upgrade'") from None
     if not rows:
         raise ConfigError("the database has no data version row: run 'demoscope db upgrade'")
     return DataVersion._make(rows[0])

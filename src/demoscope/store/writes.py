@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, update
 from sqlalchemy.orm import Session
 
+from demoscope.errors import ConfigError
 from demoscope.numbers import x100
 from demoscope.store import reads
 from demoscope.store.db import locked
@@ -94,8 +95,16 @@ def write_transaction(engine: Engine) -> Iterator[WriteTransaction]:
 
 def bump_data_version(session: Session) -> None:
     """Count one more write transaction (read models keyed on the old serial are rebuilt)."""
-    session.execute(update(DataVersionRow).where(DataVersionRow.id == 1)
-                    .values(serial=DataVersionRow.serial + 1, changed_at=utcnow()))
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        done = session.execute(update(DataVersionRow).where(DataVersionRow.id == 1)
+                               .values(serial=DataVersionRow.serial + 1, changed_at=utcnow()))
+    except DBAPIError as exc:  # no such table: a database set up by an older demoscope
+        raise ConfigError("the database has no data version table: run 'demoscope db upgrade'"
+                          ) from exc
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConfigError("the database has no data version row: run 'demoscope db upgrade'")
 
 
 def set_dataset(session: Session, dataset: str) -> None:
