@@ -179,3 +179,21 @@ def test_spec_documents_the_methodologys_labels(client):
     spec = client.get("/api/v1/openapi.json").json()
     card = spec["components"]["schemas"]["Scorecard"]["properties"]
     assert card["direction"]["enum"] == ["1_best", "7_best"]
+
+
+def test_prebuilt_answers_are_bounded_in_memory(db_url):
+    """Clients choose URLs: the answers kept per worker stay within their byte budget."""
+    from fastapi.testclient import TestClient
+
+    from demoscope.web.app import create_app
+    from demoscope.web.middleware import ServeReadModels
+
+    app = create_app(db_url)
+    with TestClient(app) as c:
+        layer = app.middleware_stack
+        while not isinstance(layer, ServeReadModels):
+            layer = layer.app
+        layer.max_bytes = 200_000
+        for offset in range(0, 2000, 100):
+            assert c.get(f"/api/v1/ratings?limit=100&offset={offset}").status_code == 200
+        assert 0 < layer._bytes <= 200_000 and len(layer._answers) < 20

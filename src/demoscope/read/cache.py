@@ -68,7 +68,7 @@ class ReadModels:
     ``capacity`` bounds the number of answers kept (parameters come from URLs: a client must
     not be able to grow it without limit); past it the oldest half is dropped."""
 
-    def __init__(self, read: Reader, capacity: int = 4096) -> None:
+    def __init__(self, read: Reader, capacity: int = 1024) -> None:
         self.read = read
         self.capacity = capacity
         self._version: DataVersion | None = None

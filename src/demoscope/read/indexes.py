@@ -121,6 +121,12 @@ def edition_coverage(read: Reader, m: Methodology) -> list[EditionCoverage]:
             for e in m.editions.values()]
 
 
+def sample_countries(read: Reader, m: Methodology) -> list[str]:
+    """Countries to start with where a page or an example needs some: the methodology's
+    ``[site] compare`` list, or the first three countries of the database."""
+    return list(m.site.get("compare", ())) or reads.country_codes(read)[:3]
+
+
 def methodology_summary(m: Methodology) -> MethodologySummary:
     """The methodology in brief: scale, score rule, categories, editions and regime bands
     (each band's ranges under the direction labels, e.g. ``"1_best": [1.0, 2.99]``)."""

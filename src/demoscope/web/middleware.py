@@ -52,6 +52,10 @@ class HeadAsGet:
 class ServeReadModels:
     """Stamp every answer with the data version; serve prebuilt answers of this version.
 
+    Memory is bounded by ``capacity`` URLs and ``max_bytes`` of bodies (a client choosing URLs,
+    e.g. large ``/ratings`` pages, must not grow it without limit): past either, the map is
+    emptied and refills from the next requests.
+
     It is the outermost layer (only Starlette's error middleware is outside it), so a hit
     costs one SELECT and two sends; it answers HEAD itself, and leaves CORS requests (with an
     ``Origin``) to the CORS middleware inside.
@@ -60,10 +64,13 @@ class ServeReadModels:
     clients, who must not be able to grow memory without limit)."""
 
     def __init__(self, app: ASGIApp, models: ReadModels, capacity: int = 4096,
+                 max_bytes: int = 64 * 1024 * 1024,
                  skip: tuple[str, ...] = ("/static/", "/static-vendor/", "/favicon.ico")) -> None:
         self.app = app
         self.models = models
         self.capacity = capacity
+        self.max_bytes = max_bytes
+        self._bytes = 0
         self.skip = skip
         self._version: DataVersion | None = None
         self._stamp = (VERSION_HEADER, b"")
@@ -80,7 +87,7 @@ class ServeReadModels:
             await self.app(scope, receive, send)
             return
         if version != self._version:
-            self._answers = {}
+            self._answers, self._bytes = {}, 0
             self._version = version
             self._stamp = (VERSION_HEADER, version.label.encode())
         stamp = self._stamp
@@ -110,8 +117,9 @@ class ServeReadModels:
         if (method == "GET" and isinstance(built, Prebuilt) and built.version == version
                 and self._version == version):
             answer = built
-            if len(self._answers) >= self.capacity:
-                self._answers = {}
+            if len(self._answers) >= self.capacity or self._bytes + len(answer.body) > self.max_bytes:
+                self._answers, self._bytes = {}, 0
+            self._bytes += len(answer.body)
             common = [(b"etag", answer.etag.encode()), (b"cache-control", answer.cache.encode()),
                       *((k.lower().encode(), v.encode()) for k, v in answer.headers.items()), stamp]
             ok = [*common, (b"content-type", answer.media_type.encode()),

@@ -212,12 +212,11 @@ def api_router(m: Methodology) -> APIRouter:
     async def docs(request: Request, ctx: Ctx) -> Response:
         """The API reference, generated from the spec (no Swagger UI: it would need a CDN)."""
         from demoscope.web import apidocs
-        from demoscope.web.routes.pages import compare_defaults
         from demoscope.web.templating import render
 
         spec = request.app.openapi()
         examples = apidocs.examples(request.url.path.removesuffix("/docs"),
-                                    compare_defaults(m, ctx.read),
+                                    indexes.sample_countries(ctx.read, m),
                                     overview.latest_edition(ctx.read, m), labels[-1], m.score.code)
         return render(request, "api_docs.html", {
             "title": "API", "spec": spec, "ops": apidocs.operations(spec, examples),

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from demoscope import exports
 from demoscope.countries import Country, registry
 from demoscope.errors import UnknownCountry
-from demoscope.methodology import Methodology, eras
+from demoscope.methodology import eras
 from demoscope.numbers import fmt
 from demoscope.read import indexes, overview, series
 from demoscope.read.scorecard import scorecard
@@ -84,19 +84,13 @@ async def country_page(request: Request, ctx: Ctx, iso3: str, direction: Directi
         "chart": series.country_chart(ctx.read, m, c.iso3, found, d)})
 
 
-def compare_defaults(m: Methodology, read: reads.Reader) -> list[str]:
-    """The countries the compare page starts with: the methodology's ``[site] compare`` list,
-    or the first three countries with data."""
-    return list(m.site.get("compare", ())) or reads.country_codes(read)[:3]
-
-
 @router.get("/compare")
 async def compare_page(request: Request, ctx: Ctx,
                        countries: Annotated[list[str] | None, Query()] = None,
                        category: str | None = None, direction: DirectionQ = None) -> Response:
     m = ctx.m
     reg = registry()
-    chosen: list[Country] = [reg.resolve(x) for x in (countries or compare_defaults(m, ctx.read))
+    chosen: list[Country] = [reg.resolve(x) for x in (countries or indexes.sample_countries(ctx.read, m))
                              if x.strip()]
     chosen = list(dict.fromkeys(chosen))  # a country ticked twice is one line
     # one scale for every line: the one asked for, else the latest edition's
