@@ -222,6 +222,39 @@ def editions(json_out: JsonOpt = False) -> None:
     _console().print(t)
 
 
+@app.command()
+def coverage(json_out: JsonOpt = False) -> None:
+    """What the database holds for every country-edition: complete (every category rated),
+    reconstructed (a full row rebuilt from an earlier one and the changes printed since),
+    partial, headline-only (a published score, percentage and regime, no ratings) or none.
+
+    Example: demoscope coverage --json
+    """
+    from demoscope.read.coverage import coverage as build
+
+    m = _methodology()
+    grid = build(_reader(), m)
+    if json_out:
+        _print_json(grid)
+        return
+    from rich.table import Table
+
+    marks = {"complete": "[green]■[/]", "reconstructed": "[cyan]▣[/]", "partial": "[yellow]◧[/]",
+             "headline-only": "[magenta]○[/]", "none": "[dim]·[/]"}
+    shown = [y for y in grid["editions"]
+             if any(c["editions"][str(y)]["status"] != "none" for c in grid["countries"])]
+    t = Table(title=f"{m.name}: what the database holds", title_justify="left",
+              padding=(0, 0))
+    t.add_column("Country")
+    for y in shown:
+        t.add_column(f"{y % 100:02d}", justify="center")
+    for c in grid["countries"]:
+        t.add_row(c["iso3"], *(marks[c["editions"][str(y)]["status"]] for y in shown))
+    con = _console()
+    con.print(t)
+    con.print("  ".join(f"{marks[s]} {s} {grid['counts'][s]}" for s in grid["statuses"]))
+
+
 @app.command("methodology")
 def methodology_cmd(
     json_out: JsonOpt = False,
@@ -376,8 +409,15 @@ def export(
                                                       help="Only these countries.")] = None,
     first: Annotated[int | None, typer.Option("--from", help="First edition.")] = None,
     last: Annotated[int | None, typer.Option("--to", help="Last edition.")] = None,
+    table: Annotated[str, typer.Option("--table", "-t", help="ratings (stored ratings), "
+                                       "reconstructed (rebuilt rows, each with its provenance) "
+                                       "or scores (one row per country-edition: status, "
+                                       "computed and published headline values).")] = "ratings",
 ) -> None:
     """Export ratings: tidy long (country, iso3, edition, category, rating, direction) or wide.
+    ``--table reconstructed`` exports the reconstructed ratings (never printed by a source:
+    each row says so, with its provenance); ``--table scores`` one row per country-edition
+    with its status and the published headline values of editions without ratings.
 
     Example: demoscope export --format xlsx --direction 7_best -o nit.xlsx
     """
@@ -392,8 +432,8 @@ def export(
         raise InvalidRating(f"{fmt_name} is binary: give --output FILE", field="output")
     m = _methodology()
     iso = [_country(c).iso3 for c in country] if country else None
-    df, stamp = exports.database_frame(_reader(), m, direction=_direction(m, direction), wide=wide,
-                                       iso3s=iso, first=first, last=last)
+    df, stamp = exports.table_frame(_reader(), m, table, direction=_direction(m, direction),
+                                    wide=wide, iso3s=iso, first=first, last=last)
     if output is None:
         sys.stdout.buffer.write(exports.to_bytes(df, fmt_name, stamp))
         sys.stdout.flush()

@@ -27,6 +27,15 @@ if TYPE_CHECKING:
     import pandas as pd
 
 FORMATS = ("csv", "json", "xlsx", "parquet")
+#: What an export holds: stored ratings (as printed, imported or entered), reconstructed ratings
+#: (each row with its provenance: never printed by a source) or one row of scores per
+#: country-edition (computed, or published headline values where no ratings are held).
+TABLES = ("ratings", "reconstructed", "scores")
+RECONSTRUCTED_COLUMNS = [*COLUMNS, "status", "provenance"]
+SCORE_COLUMNS = ["country", "iso3", "edition", "status", "democracy_score",
+                 "democracy_percentage", "regime", "published_democracy_score",
+                 "published_democracy_percentage", "published_regime", "reconstructed",
+                 "direction"]
 
 
 @dataclass(frozen=True)
@@ -40,19 +49,20 @@ class Stamp:
     shape: str
     direction: str
     rows: int
+    table: str = "ratings"
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), indent=1).encode() + b"\n"
 
 
 def stamp(m: Methodology, dataset: str, version: str, *, rows: int, wide: bool,
-          direction: Direction | None) -> Stamp:
+          direction: Direction | None, table: str = "ratings") -> Stamp:
     """The stamp of an export of ``rows`` rows read at data version ``version``."""
     from importlib.metadata import version as installed
 
     return Stamp(f"demoscope {installed('demoscope')}", f"{m.code} {m.version}", dataset, version,
                  "wide" if wide else "tidy",
-                 m.direction_label(direction) if direction else "each edition's own", rows)
+                 m.direction_label(direction) if direction else "each edition's own", rows, table)
 
 
 def frame(rows: Sequence[TidyRating], wide: bool = False, order: list[str] | None = None
@@ -86,6 +96,80 @@ def database_frame(read: Reader, m: Methodology, *, direction: Direction | None 
                      direction=direction)
 
 
+def check_table(name: str) -> str:
+    """The export table name in lower case, or :class:`InvalidRating` listing them."""
+    table = name.lower()
+    if table not in TABLES:
+        raise InvalidRating(f"table {name!r} is not one of: {', '.join(TABLES)}", field="table")
+    return table
+
+
+def table_frame(read: Reader, m: Methodology, table: str, *, direction: Direction | None = None,
+                wide: bool = False, iso3s: list[str] | None = None, first: int | None = None,
+                last: int | None = None) -> tuple[pd.DataFrame, Stamp]:
+    """One of the export :data:`TABLES` as a frame with its stamp: ``ratings`` is
+    :func:`database_frame`; ``reconstructed`` holds the reconstructed ratings, every row marked
+    ``status`` = "reconstructed" with its ``provenance`` (wide: one row per country-edition);
+    ``scores`` one row per country-edition with its ``status`` and, apart from the computed
+    score, the published headline values (the only values of a "headline-only" one)."""
+    import pandas as pd
+
+    table = check_table(table)
+    if table == "ratings":
+        return database_frame(read, m, direction=direction, wide=wide, iso3s=iso3s, first=first,
+                              last=last)
+    version = data_version(read)
+    if table == "reconstructed":
+        df = pd.DataFrame(reconstructed_rows(read, m, direction=direction, iso3s=iso3s,
+                                             first=first, last=last),
+                          columns=RECONSTRUCTED_COLUMNS)
+        if wide and len(df):
+            df = df.pivot_table(index=["country", "iso3", "edition", "direction", "status",
+                                       "provenance"], columns="category", values="rating",
+                                aggfunc="first").reset_index()
+            df.columns.name = None
+            cats = [c for c in m.categories if c in df.columns]
+            df = df[[*df.columns[:6], *cats]]
+    else:
+        from demoscope.read.series import scores
+
+        years = sorted(m.editions)
+        rows = scores(read, m, iso3s, first if first is not None else years[0],
+                      last if last is not None else years[-1], direction)
+        rows = [r for r in rows if r["status"] != "none"]
+        df = pd.DataFrame(rows, columns=SCORE_COLUMNS)
+    return df, stamp(m, version.dataset, version.label, rows=len(df), wide=wide,
+                     direction=direction, table=table)
+
+
+def reconstructed_rows(read: Reader, m: Methodology, *, direction: Direction | None = None,
+                       iso3s: list[str] | None = None, first: int | None = None,
+                       last: int | None = None) -> list[dict[str, object]]:
+    """Tidy rows of the reconstructed ratings, each with ``status`` and ``provenance``."""
+    from demoscope.countries import registry
+    from demoscope.numbers import num
+    from demoscope.store.reads import reconstructed
+
+    reg = registry()
+    order = {c: i for i, c in enumerate(m.categories)}
+    out: list[dict[str, object]] = []
+    for (iso3, year), rec in reconstructed(read, m.code, iso3s).items():
+        if (first is not None and year < first) or (last is not None and year > last):
+            continue
+        ed = m.edition(year)
+        target = direction or ed.direction
+        c = reg.find(iso3)
+        for cat, value in rec.values.items():
+            out.append({"country": c.name if c else iso3, "iso3": iso3, "edition": year,
+                        "category": cat,
+                        "rating": num(m.to_direction(value, ed.direction, target)),
+                        "direction": m.direction_label(target), "status": "reconstructed",
+                        "provenance": rec.provenance})
+    out.sort(key=lambda r: (str(r["country"]), int(str(r["edition"])),
+                            order.get(str(r["category"]), 99)))
+    return out
+
+
 def builtin_frame(m: Methodology, *, direction: Direction | None = None, wide: bool = False
                   ) -> pd.DataFrame:
     """The built-in dataset's ratings (no database needed); printed scores are left out."""
@@ -116,6 +200,38 @@ def codebook(m: Methodology, wide: bool = False) -> list[tuple[str, str]]:
                   ("rating", f"The rating: {scale}."),
                   ("direction", _direction_text(m))]
     return lines
+
+
+def table_codebook(m: Methodology, table: str) -> list[tuple[str, str]]:
+    """``(column, meaning)`` of the columns the ``reconstructed`` and ``scores`` exports add
+    or hold (the ``ratings`` columns are :func:`codebook`'s)."""
+    pct = m.percentage.name if m.percentage else "percentage"
+    if table == "reconstructed":
+        return [*codebook(m), (
+            "status", "Always 'reconstructed': no source prints this rating. It was rebuilt "
+            "from the country's last full row and the score changes printed since, and kept "
+            f"only because the row reproduces the printed {m.score.name}"
+            f" (and {pct})."),
+            ("provenance", "Which full row and which printed changes it comes from, e.g. "
+             "'reconstructed from 2018 + changes printed in 2019'.")]
+    return [
+        ("country", "Country name."), ("iso3", "ISO 3166-1 alpha-3 code."),
+        ("edition", f"Edition year of {m.name}."),
+        ("status", "What the database holds for the country-edition: complete (every category "
+                   "rated), reconstructed, partial, or headline-only (published headline values, "
+                   "no category ratings)."),
+        ("democracy_score", f"{m.score.name} computed from the stored ratings (exact mean, half "
+                            "up); empty unless the row is complete."),
+        ("democracy_percentage", f"{pct} computed from the unrounded mean; empty unless complete."),
+        ("regime", "Regime type of the computed score."),
+        ("published_democracy_score", f"The {m.score.name} as published (a table's, or the "
+                                      "headline of a country page), on the row's direction."),
+        ("published_democracy_percentage", f"The {pct} as published."),
+        ("published_regime", "The regime label as a country page prints it."),
+        ("reconstructed", "Provenance of a reconstructed row (its ratings are in the "
+                          "reconstructed export), else empty."),
+        ("direction", _direction_text(m)),
+    ]
 
 
 def _coverage_text(m: Methodology) -> str:

@@ -20,7 +20,7 @@ from fractions import Fraction
 from demoscope.methodology import Band, Direction, Edition, Methodology
 from demoscope.numbers import fmt, round_half_up
 
-__all__ = ["Regime", "Score", "band_by_percentage", "band_by_score", "change_sentence",
+__all__ = ["Regime", "Score", "band_by_label", "band_by_percentage", "band_by_score", "change_sentence",
            "change_verb", "classify", "democracy_score", "mean", "percentage", "round_half_up"]
 
 
@@ -156,3 +156,18 @@ def change_sentence(
     if verb == "remains" or old is None:
         return f"{what} remains at {fmt(new)}."
     return f"{what} {verb} from {fmt(old)} to {fmt(new)}."
+
+
+def band_by_label(m: Methodology, label: str) -> Band | None:
+    """The band a printed regime label names, compared loosely (case, spacing, hyphens, and the
+    "Government" that some editions put in "Transitional Government or Hybrid Regime")."""
+    key = _label_key(label)
+    for band in m.bands:
+        if key in {_label_key(n) for n in (band.name, *band.names.values())}:
+            return band
+    return None
+
+
+def _label_key(text: str) -> str:
+    letters = "".join(ch for ch in text.lower() if "a" <= ch <= "z" or ch == " ")
+    return "".join(w for w in letters.split() if w != "government")

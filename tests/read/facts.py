@@ -22,3 +22,10 @@ def ratings_in(year: int) -> int:
     from demoscope.methodology import nit
 
     return sum(1 for r in builtin_records() if r.year == year and r.category in nit().categories)
+
+
+def page_years_of(iso3: str) -> list[int]:
+    """Editions whose country page the built-in dataset holds for one country."""
+    from demoscope.dataset import builtin_page_items
+
+    return sorted({r.year for r in builtin_page_items() if r.iso3 == iso3})

@@ -10,7 +10,10 @@ from demoscope.read.series import changes, compare, country, country_chart, scor
 def test_series_keeps_each_editions_scale_unless_asked(read, m):
     s = country(read, m, "Kazakhstan")
     assert s["iso3"] == "KAZ" and s["region"] == "Eurasia"
-    assert {e["direction"] for e in s["editions"]} == {"1_best"}  # the built-in data: to 2018
+    # each edition on its own scale: the 2020+ editions (page headlines) on the 7-best one
+    assert all(e["direction"] == m.direction_label(m.edition(e["edition"]).direction)
+               for e in s["editions"])
+    assert {e["direction"] for e in s["editions"] if e["status"] == "complete"} == {"1_best"}
     one = country(read, m, "KAZ", Direction.HIGH_BEST)["editions"]
     assert {e["direction"] for e in one} == {"7_best"}
     assert [e["ratings"] for e in one] == [
@@ -22,9 +25,12 @@ def test_series_keeps_each_editions_scale_unless_asked(read, m):
 def test_chart_is_on_one_scale(read, m):
     s = country(read, m, "KAZ")["editions"]
     chart = country_chart(read, m, "KAZ", s)
-    assert chart["direction"] == "1_best" and chart["reversed"]  # the latest edition's scale
+    latest = m.edition(s[-1]["edition"]).direction  # the latest edition's scale
+    assert chart["direction"] == m.direction_label(latest)
+    assert chart["reversed"] is (latest is Direction.LOW_BEST)
+    one = country_chart(read, m, "KAZ", s, Direction.LOW_BEST)
     seven = country_chart(read, m, "KAZ", s, Direction.HIGH_BEST)
-    assert seven["ds"] == [None if v is None else round(8 - v, 2) for v in chart["ds"]]
+    assert seven["ds"] == [None if v is None else round(8 - v, 2) for v in one["ds"]]
     assert len(chart["years"]) == len(chart["ds"]) == len(s)
 
 
@@ -32,7 +38,10 @@ def test_scores_and_changes_agree_with_the_scorecard(read, m):
     got = scores(read, m, ["KAZ"], 2008, 2008)
     assert got == [{"country": "Kazakhstan", "iso3": "KAZ", "edition": 2008, "direction": "1_best",
                     "democracy_score": 6.39, "democracy_percentage": 10.12,
-                    "regime": "Consolidated Authoritarian Regime", "complete": True}]
+                    "regime": "Consolidated Authoritarian Regime", "complete": True,
+                    "status": "complete", "published_democracy_score": 6.39,
+                    "published_democracy_percentage": None, "published_regime": None,
+                    "reconstructed": None}]
     ch = changes(read, m, ["KAZ"], 2008)
     card = scorecard(read, m, "KAZ", 2008)
     assert [{k: c[k] for k in ("category", "from", "to", "verb", "sentence")} for c in ch] == card["changes"]

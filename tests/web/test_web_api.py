@@ -77,7 +77,10 @@ def test_scores_and_changes_agree_with_scorecards(client):
     scores = client.get("/api/v1/scores", params={"country": "KAZ", "from": 2008, "to": 2008}).json()
     assert scores == [{"country": "Kazakhstan", "iso3": "KAZ", "edition": 2008, "direction": "1_best",
                        "democracy_score": 6.39, "democracy_percentage": 10.12,
-                       "regime": "Consolidated Authoritarian Regime", "complete": True}]
+                       "regime": "Consolidated Authoritarian Regime", "complete": True,
+                       "status": "complete", "published_democracy_score": 6.39,
+                       "published_democracy_percentage": None, "published_regime": None,
+                       "reconstructed": None}]
     changes = client.get("/api/v1/changes", params={"country": "KAZ", "edition": 2008,
                                                     "changed_only": True}).json()
     assert [c["sentence"] for c in changes] == [
@@ -197,3 +200,16 @@ def test_prebuilt_answers_are_bounded_in_memory(db_url):
         for offset in range(0, 2000, 100):
             assert c.get(f"/api/v1/ratings?limit=100&offset={offset}").status_code == 200
         assert 0 < layer._bytes <= 200_000 and len(layer._answers) < 20
+
+
+def test_coverage_and_headline_only_scorecards(client):
+    grid = client.get("/api/v1/coverage").json()
+    kaz = next(c for c in grid["countries"] if c["iso3"] == "KAZ")
+    assert kaz["editions"]["2022"]["status"] == "headline-only"
+    card = client.get("/api/v1/countries/KAZ/editions/2022").json()
+    assert card["status"] == "headline-only" and card["ratings"] == {}
+    assert card["headline"]["kind"] == "published headline"
+    assert card["published_democracy_score"] == 1.36 and card["democracy_score"] is None
+    rec = client.get("/api/v1/countries/SRB/editions/2019", params={"direction": "7_best"}).json()
+    assert rec["status"] == "reconstructed" and rec["reconstructed"]["democracy_score"] == 4.0
+    assert client.get("/api/v1/countries/KAZ/editions/1995").status_code == 404

@@ -83,3 +83,25 @@ def test_methodology_page_lists_each_era(client):
     text = client.get("/methodology").text
     for e in eras(M):
         assert e.label in text
+
+
+def test_country_page_marks_published_headlines_and_reconstructed_rows(client):
+    page = client.get("/countries/SRB").text
+    assert 'data-status="reconstructed"' in page and "reconstructed from 2018 + changes printed" in page
+    assert 'class="num reconstructed"' in page and "<sup>r</sup>" in page
+    kaz = client.get("/countries/KAZ").text  # its latest edition with data is headline-only
+    assert "Published headline only" in kaz and 'data-status="headline-only"' in kaz
+    assert 'class="num published"' in kaz and "<sup>p</sup>" in kaz
+
+
+def test_reconstructed_and_score_files_download_marked(client):
+    import pandas as pd
+
+    rec = pd.read_csv(io.StringIO(client.get("/data/reconstructed.csv").text))
+    assert set(rec["status"]) == {"reconstructed"} and rec["provenance"].str.startswith(
+        "reconstructed from").all()
+    sc = pd.read_csv(io.StringIO(client.get("/data/scores.csv").text))
+    assert {"complete", "reconstructed", "headline-only"} <= set(sc["status"])
+    assert client.get("/data/other.csv").status_code in (404, 422)
+    page = client.get("/data").text
+    assert 'id="codebook-reconstructed"' in page and 'id="codebook-scores"' in page

@@ -16,6 +16,13 @@ from demoscope.countries import registry
 from demoscope.errors import NotFound, UnknownCountry
 from demoscope.methodology import Direction, Edition, Methodology
 from demoscope.numbers import num
+from demoscope.read.coverage import Status, status_of
+from demoscope.read.published import (
+    PublishedHeadline,
+    ReconstructedRow,
+    headline_out,
+    reconstructed_out,
+)
 from demoscope.scoring import change_sentence, change_verb, classify, democracy_score, percentage
 from demoscope.store import reads
 from demoscope.store.reads import Reader
@@ -48,6 +55,16 @@ class Scorecard(TypedDict):
     regime_rules_agree: bool | None
     edition_direction: str
     methodology: str
+    #: what the database holds for this country-edition (see :mod:`demoscope.read.coverage`):
+    #: "complete", "reconstructed", "partial" or "headline-only"
+    status: Status
+    published_democracy_percentage: float | None
+    published_regime: str | None
+    #: the country page's headline, marked as published (None: no page headline stored)
+    headline: PublishedHeadline | None
+    #: a full row reconstructed from an earlier one and the changes printed since, with its
+    #: provenance; never merged into ``ratings`` (None: no reconstruction)
+    reconstructed: ReconstructedRow | None
 
 
 def rating_changes(m: Methodology, name: str, ed: Edition, values: dict[str, Fraction],
@@ -73,47 +90,64 @@ def rating_changes(m: Methodology, name: str, ed: Edition, values: dict[str, Fra
 def scorecard(read: Reader, m: Methodology, iso3: str, year: int | None = None,
               direction: Direction | None = None) -> Scorecard:
     """The scorecard of ``iso3`` in ``year`` (default: the latest edition with data for the
-    country), on ``direction`` (default: the edition's own)."""
+    country: ratings, a reconstructed row or a published headline), on ``direction`` (default:
+    the edition's own).
+
+    ``ratings``, ``democracy_score`` and ``changes`` come from stored ratings only; a published
+    headline is in ``headline`` (and ``published_*``), a reconstructed row in ``reconstructed``;
+    ``status`` says which the country-edition has."""
     if not reads.has_country(read, iso3):
         raise UnknownCountry(iso3)
     found = registry().find(iso3)
     cname = found.name if found else iso3
-    years = reads.country_years(read, m.code, iso3)
+    held = reads.coverage_counts(read, m.code, iso3)
+    years = sorted(y for (_i, y), c in held.items() if c.ratings and y in m.editions)
+    any_years = sorted(y for (_i, y) in held if y in m.editions)
     if year is None:
-        if not years:
+        if not any_years:
             raise NotFound(f"no ratings for {cname} in the database")
-        year = years[-1]
+        year = any_years[-1]
     ed = m.edition(year)
-    values = reads.row(read, m.code, iso3, ed.year)
-    if not values:
-        have = ", ".join(str(y) for y in years) or "none"
+    counts = held.get((iso3, ed.year))
+    status = status_of(ed, counts)
+    if status == "none":
+        have = ", ".join(str(y) for y in any_years) or "none"
         raise NotFound(f"no ratings for {cname} in the {ed.year} edition "
                        f"(editions with data: {have})", field="edition")
+    values = reads.row(read, m.code, iso3, ed.year) if counts and counts.ratings else {}
     target = direction or ed.direction
     ratings = {k: num(m.to_direction(values[k], ed.direction, target))
                for k in ed.categories if k in values}
-    score = democracy_score(m, ed, values, target)
-    regime = classify(m, score) if score.complete else None
-    published = reads.published(read, m.code, iso3, ed.year)
+    score = democracy_score(m, ed, values, target) if values else None
+    complete = bool(score and score.complete)
+    regime = classify(m, score) if score and score.complete else None
+    scores = reads.published_scores(read, m.code, [iso3], ed.year).get((iso3, ed.year), {})
+    published = {c: (p.value, p.quirk) for c, p in scores.items()}
+    head = headline_out(m, ed, target, reads.headlines(read, m.code, [iso3], ed.year)
+                        .get((iso3, ed.year)), scores,
+                        reads.printed_changes(read, m.code, [iso3], ed.year).get((iso3, ed.year), []))
+    rebuilt = (reconstructed_out(m, ed, target, reads.reconstructed(read, m.code, [iso3], ed.year)
+                                 .get((iso3, ed.year))) if counts and counts.reconstructed else None)
     name = found.name_in(ed.year) if found else cname
     earlier = [y for y in years if y < ed.year]
-    prev = m.edition(earlier[-1]) if earlier else None
+    prev = m.edition(earlier[-1]) if earlier and values else None
     changes = (rating_changes(m, name, ed, values, prev, reads.row(read, m.code, iso3, prev.year),
                               target) if prev is not None else [])
     pub_ds = published.get(m.score.code)
+    pub_dp = published.get(m.percentage.code) if m.percentage else None
     return {
         "country": cname,
         "iso3": iso3,
         "edition": ed.year,
         "direction": m.direction_label(target),
         "ratings": ratings,
-        "democracy_score": float(score.printed) if score.complete else None,
+        "democracy_score": float(score.printed) if score and score.complete else None,
         "democracy_percentage": (float(percentage(m, score.mean, target))
-                                 if score.complete else None),
+                                 if score and score.complete else None),
         "regime": regime.name if regime else None,
         "changes": changes,
-        "complete": score.complete,
-        "missing": list(score.missing),
+        "complete": complete,
+        "missing": list(score.missing) if score else list(ed.categories),
         "previous_edition": prev.year if prev else None,
         "published_democracy_score": (
             num(m.to_direction(pub_ds[0], ed.direction, target)) if pub_ds else None),
@@ -122,4 +156,9 @@ def scorecard(read: Reader, m: Methodology, iso3: str, year: int | None = None,
         "regime_rules_agree": regime.agrees if regime else None,
         "edition_direction": m.direction_label(ed.direction),
         "methodology": m.code,
+        "status": status,
+        "published_democracy_percentage": num(pub_dp[0]) if pub_dp else None,
+        "published_regime": head["regime"] if head else None,
+        "headline": head,
+        "reconstructed": rebuilt,
     }

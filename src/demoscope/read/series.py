@@ -13,7 +13,14 @@ from demoscope.countries import registry
 from demoscope.errors import NotFound
 from demoscope.methodology import Direction, Methodology
 from demoscope.numbers import num
+from demoscope.read.coverage import Status, status_of
 from demoscope.read.overview import score_code, scored
+from demoscope.read.published import (
+    PublishedHeadline,
+    ReconstructedRow,
+    headline_out,
+    reconstructed_out,
+)
 from demoscope.read.scorecard import Change, rating_changes
 from demoscope.store import reads
 from demoscope.store.reads import Reader
@@ -31,6 +38,11 @@ class SeriesEntry(TypedDict):
     democracy_percentage: float | None
     regime: str | None
     colour: str | None
+    #: "complete", "reconstructed", "partial" or "headline-only" (see read.coverage); the
+    #: ratings and score above come from stored ratings only
+    status: Status
+    headline: PublishedHeadline | None
+    reconstructed: ReconstructedRow | None
 
 
 class CountrySeries(TypedDict):
@@ -52,6 +64,14 @@ class ScoreEntry(TypedDict):
     democracy_percentage: float | None
     regime: str | None
     complete: bool
+    status: Status
+    #: the printed score and percentage (a country page's headline, or a table's score) on
+    #: ``direction``: the only values of a "headline-only" country-edition
+    published_democracy_score: float | None
+    published_democracy_percentage: float | None
+    published_regime: str | None
+    #: provenance of a reconstructed row ("reconstructed from 2018 + changes printed in 2019")
+    reconstructed: str | None
 
 
 class ChangeEntry(Change):
@@ -76,15 +96,30 @@ class Chart(TypedDict):
     reversed: bool
 
 
+class Extras(TypedDict):
+    """What a country-edition holds besides stored ratings (see :func:`extras`)."""
+
+    headline: PublishedHeadline | None
+    reconstructed: ReconstructedRow | None
+    published: dict[str, float]  # printed overall scores on the direction (page or table)
+
+
 def series_entries(m: Methodology, by_year: dict[int, dict[str, Fraction]],
-                   direction: Direction | None) -> list[SeriesEntry]:
-    """Series entries of a country's rows (``{year: {category: value}}``)."""
+                   direction: Direction | None,
+                   extra: dict[int, tuple[Status, dict[Direction, Extras]]] | None = None
+                   ) -> list[SeriesEntry]:
+    """Series entries of a country's rows (``{year: {category: value}}``) and of the editions
+    ``extra`` adds (status, and headline and reconstruction per direction)."""
     out: list[SeriesEntry] = []
-    for year, values in sorted(by_year.items()):
+    extra = extra or {}
+    for year in sorted(set(by_year) | set(extra)):
+        values = by_year.get(year, {})
         ed = m.edition(year)
         target = direction or ed.direction
-        got = scored(m, ed, values, target)
+        got = scored(m, ed, values, target) if values else None
         regime = got[2] if got else None
+        status, more = extra.get(year, ("complete" if got else "partial", {}))
+        added = more.get(target, {"headline": None, "reconstructed": None, "published": {}})
         out.append({
             "edition": year, "label": ed.label, "direction": m.direction_label(target),
             "categories": list(ed.categories),
@@ -93,15 +128,48 @@ def series_entries(m: Methodology, by_year: dict[int, dict[str, Fraction]],
             "democracy_score": num(Fraction(got[0].printed)) if got else None,
             "democracy_percentage": num(got[1]) if got else None,
             "regime": regime.band.label(target) if regime else None,
-            "colour": regime.band.colour if regime else None})
+            "colour": regime.band.colour if regime else None,
+            "status": status, "headline": added["headline"],
+            "reconstructed": added["reconstructed"]})
+    return out
+
+
+def extras(read: Reader, m: Methodology, iso3s: list[str], direction: Direction | None
+           ) -> dict[str, dict[int, tuple[Status, dict[Direction, Extras]]]]:
+    """``{iso3: {year: (status, {direction: {"headline", "reconstructed"}})}}`` of every
+    country-edition that holds anything (one grouped read per kind of evidence)."""
+    counts = reads.coverage_counts(read, m.code, iso3s[0] if len(iso3s) == 1 else None)
+    heads = reads.headlines(read, m.code, iso3s)
+    pub = reads.published_scores(read, m.code, iso3s)
+    changes = reads.printed_changes(read, m.code, iso3s)
+    rebuilt = reads.reconstructed(read, m.code, iso3s)
+    wanted = set(iso3s)
+    out: dict[str, dict[int, tuple[Status, dict[Direction, Extras]]]] = {}
+    for (iso3, year), c in counts.items():
+        if iso3 not in wanted or year not in m.editions:
+            continue
+        ed = m.edition(year)
+        per: dict[Direction, Extras] = {}
+        for d in ([direction] if direction else [ed.direction]):
+            per[d] = {"headline": headline_out(m, ed, d, heads.get((iso3, year)),
+                                               pub.get((iso3, year), {}),
+                                               changes.get((iso3, year), [])),
+                      "reconstructed": reconstructed_out(m, ed, d, rebuilt.get((iso3, year))),
+                      "published": {
+                          code: num(p.value if code != m.score.code
+                                    else m.to_direction(p.value, ed.direction, d))
+                          for code, p in pub.get((iso3, year), {}).items()}}
+        out.setdefault(iso3, {})[year] = (status_of(ed, c), per)
     return out
 
 
 def country_series(read: Reader, m: Methodology, iso3: str,
                    direction: Direction | None = None) -> list[SeriesEntry]:
-    """One country's ratings and scores in every edition with data; ``direction`` None keeps
-    each edition's own scale (the table as published), else all on one scale (for charts)."""
-    return series_entries(m, reads.country_rows(read, m.code, iso3), direction)
+    """One country's ratings and scores in every edition with data (ratings, a reconstructed
+    row or a published headline); ``direction`` None keeps each edition's own scale (the table
+    as published), else all on one scale (for charts)."""
+    return series_entries(m, reads.country_rows(read, m.code, iso3), direction,
+                          extras(read, m, [iso3], direction).get(iso3, {}))
 
 
 def country(read: Reader, m: Methodology, iso3: str, direction: Direction | None = None
@@ -181,13 +249,24 @@ def scores(read: Reader, m: Methodology, iso3s: list[str] | None, first: int, la
         if year >= first:
             for iso3, values in per.items():
                 by_country.setdefault(iso3, {})[year] = values
+    more = extras(read, m, codes, direction)
+    pct = m.percentage.code if m.percentage else ""
     out: list[ScoreEntry] = []
     for iso3 in codes:
-        for s in series_entries(m, by_country.get(iso3, {}), direction):
+        added = {y: e for y, e in more.get(iso3, {}).items() if first <= y <= last}
+        for s in series_entries(m, by_country.get(iso3, {}), direction, added):
+            head, rec = s["headline"], s["reconstructed"]
+            ed = m.edition(s["edition"])
+            pub = added.get(s["edition"], ("none", {}))[1].get(direction or ed.direction)
+            printed = pub["published"] if pub else {}
             out.append({"country": names[iso3], "iso3": iso3, "edition": s["edition"],
                         "direction": s["direction"], "democracy_score": s["democracy_score"],
                         "democracy_percentage": s["democracy_percentage"], "regime": s["regime"],
-                        "complete": s["democracy_score"] is not None})
+                        "complete": s["democracy_score"] is not None, "status": s["status"],
+                        "published_democracy_score": printed.get(m.score.code),
+                        "published_democracy_percentage": printed.get(pct),
+                        "published_regime": head["regime"] if head else None,
+                        "reconstructed": rec["provenance"] if rec else None})
     return out
 
 

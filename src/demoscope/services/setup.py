@@ -16,9 +16,18 @@ from typing import Any
 from sqlalchemy import Engine
 
 from demoscope.countries import CountryRegistry
-from demoscope.dataset import DATASET_VERSION, Record, builtin_records, quirks
+from demoscope.dataset import (
+    DATASET_VERSION,
+    Headline,
+    Record,
+    builtin_headlines,
+    builtin_records,
+    headline_quirks,
+    quirks,
+)
 from demoscope.methodology import Methodology
 from demoscope.numbers import fmt, from_x100, x100
+from demoscope.services.reconstructing import rebuild
 from demoscope.store import reads, writes
 from demoscope.store.db import migrate
 
@@ -32,6 +41,7 @@ class LoadResult:
     added: int = 0
     unchanged: int = 0
     differing: list[str] = field(default_factory=list)
+    reconstructed: int = 0  # country-editions with a reconstructed row after the load
 
     @property
     def total(self) -> int:
@@ -51,6 +61,9 @@ def set_up_database(engine: Engine, m: Methodology, countries: CountryRegistry,
         sync_reference(tx, m, countries, definition)
         result = load_records(tx, m, builtin_records(), source="built-in dataset",
                               progress=progress)
+        load_headlines(tx, m, builtin_headlines().values(), "built-in dataset (country page)",
+                       result)
+        result.reconstructed = rebuild(tx, m).count
         writes.set_dataset(tx.session, DATASET_VERSION)
     return result
 
@@ -125,3 +138,58 @@ def load_records(tx: writes.WriteTransaction, m: Methodology, records: Iterable[
     writes.insert_ratings(tx.session, new_r)
     writes.insert_published_scores(tx.session, new_p)
     return result
+
+
+def load_headlines(tx: writes.WriteTransaction, m: Methodology, heads: Iterable[Headline],
+                   source: str, result: LoadResult) -> None:
+    """Store the page headlines that are not in the database yet: printed scores (converted to
+    the edition's own scale; ``printed_direction`` keeps how the page printed them), the regime
+    label and what the copy shows of its score changes, and the change bullets.
+
+    Like :func:`load_records`, nothing held is overwritten: a printed score the database holds
+    with another value (a table's Democracy Score against the page's) is listed in
+    ``differing``."""
+    ids = reads.edition_ids(tx.read, m.code)
+    have_p = reads.stored_published(tx.read)
+    have_h = set(reads.headlines(tx.read, m.code))
+    known = headline_quirks()
+    pct = m.percentage.code if m.percentage else None
+    new_p: list[dict[str, Any]] = []
+    new_h: list[dict[str, Any]] = []
+    new_c: list[dict[str, Any]] = []
+    for h in heads:
+        eid = ids[h.year]
+        ed = m.edition(h.year)
+        printed = h.printed_direction.value if h.printed_direction is not ed.direction else None
+        for code, value in ((m.score.code, h.score), (pct, h.percentage)):
+            if code is None or value is None:
+                continue
+            key, v = (h.iso3, eid, code), x100(value)
+            if key in have_p:
+                if have_p[key] == v:
+                    result.unchanged += 1
+                else:
+                    result.differing.append(
+                        f"{h.iso3} {h.year} {code}: database {fmt(from_x100(have_p[key]))}, "
+                        f"country page {fmt(value)}")
+                continue
+            new_p.append({"country_iso3": h.iso3, "edition_id": eid, "code": code,
+                          "value_x100": v, "source": source, "source_url": h.source_url,
+                          "source_edition": h.year, "quirk": known.get((h.iso3, h.year)),
+                          "printed_direction": printed if code == m.score.code else None})
+            result.added += 1
+        if (h.iso3, h.year) in have_h:
+            result.unchanged += 1
+            continue
+        new_h.append({"country_iso3": h.iso3, "edition_id": eid, "regime": h.regime,
+                      "printed_direction": h.printed_direction.value,
+                      "change_list": h.change_list, "source": source,
+                      "source_url": h.source_url})
+        new_c += [{"country_iso3": h.iso3, "edition_id": eid, "code": c.code,
+                   "from_x100": None if c.before is None else x100(c.before),
+                   "to_x100": x100(c.after), "source": source, "source_url": h.source_url}
+                  for c in h.changes]
+        result.added += 1 + len(h.changes)
+    writes.insert_published_scores(tx.session, new_p)
+    writes.insert_headlines(tx.session, new_h)
+    writes.insert_printed_changes(tx.session, new_c)

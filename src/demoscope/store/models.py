@@ -160,10 +160,99 @@ class PublishedScoreRow(Base):
     source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     source_edition: Mapped[int | None] = mapped_column(Integer, nullable=True)
     quirk: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: the scale the source printed the score on when it is not the edition's own (the value is
+    #: stored converted to the edition's own scale); None: printed on the edition's own scale
+    printed_direction: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
     __table_args__ = (
         UniqueConstraint("country_iso3", "edition_id", "code", name="uq_published_score"),
         CheckConstraint("value_x100 >= 0", name="ck_published_score_nonneg"),
+    )
+
+
+class HeadlineRow(Base):
+    """What a country page prints about one country-edition besides its scores (which go to
+    ``published_scores``): the regime label as printed, the scale the page prints on, and
+    what the copy shows of its list of score changes.
+
+    ``change_list`` is the evidence a reconstruction needs: ``listed`` (the copy shows the
+    bullets, and nothing says it was cut), ``none`` (the page says it has no score changes)
+    or ``unknown`` (the copy shows no bullet, or may have been cut inside the list: "no bullet
+    in the copy" is not "no change")."""
+
+    __tablename__ = "headlines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    country_iso3: Mapped[str] = mapped_column(ForeignKey("countries.iso3"))
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"))
+    regime: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    printed_direction: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    change_list: Mapped[str] = mapped_column(String(16), default="unknown")
+    source: Mapped[str] = mapped_column(String(200), default="")
+    source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("country_iso3", "edition_id", name="uq_headline"),
+        CheckConstraint("change_list IN ('listed', 'none', 'unknown')",
+                        name="ck_headline_change_list"),
+    )
+
+
+class PrintedChangeRow(Base):
+    """A "Score changes" bullet as a page printed it (a category or the overall score), stored
+    on the edition's own scale: the evidence reconstructed rows are built from."""
+
+    __tablename__ = "printed_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    country_iso3: Mapped[str] = mapped_column(ForeignKey("countries.iso3"))
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"))
+    code: Mapped[str] = mapped_column(String(16))
+    from_x100: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    to_x100: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("country_iso3", "edition_id", "code", name="uq_printed_change"),
+        CheckConstraint("to_x100 >= 0 AND (from_x100 IS NULL OR from_x100 >= 0)",
+                        name="ck_printed_change_nonneg"),
+    )
+
+
+class ReconstructedRatingRow(Base):
+    """A rating no source prints, reconstructed from a country's last full row and the changes
+    printed in each following edition, kept apart from ``ratings`` so that no query of printed
+    values can ever return one. Accepted only when the row's computed score equals the printed
+    one (see :mod:`demoscope.reconstruction`). Derived data: rebuilt whenever its evidence
+    changes."""
+
+    __tablename__ = "reconstructed_ratings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    country_iso3: Mapped[str] = mapped_column(ForeignKey("countries.iso3"))
+    edition_id: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(16))
+    value_x100: Mapped[int] = mapped_column(Integer)
+    scale_min_x100: Mapped[int] = mapped_column(Integer)
+    scale_max_x100: Mapped[int] = mapped_column(Integer)
+    step_x100: Mapped[int] = mapped_column(Integer)
+    base_edition: Mapped[int] = mapped_column(Integer)
+    provenance: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["edition_id", "category", "scale_min_x100", "scale_max_x100", "step_x100"],
+            ["edition_categories.edition_id", "edition_categories.category",
+             "edition_categories.scale_min_x100", "edition_categories.scale_max_x100",
+             "edition_categories.step_x100"],
+            name="fk_reconstructed_edition_category",
+        ),
+        UniqueConstraint("country_iso3", "edition_id", "category", name="uq_reconstructed"),
+        CheckConstraint("value_x100 BETWEEN scale_min_x100 AND scale_max_x100",
+                        name="ck_reconstructed_range"),
+        CheckConstraint("(value_x100 - scale_min_x100) % step_x100 = 0",
+                        name="ck_reconstructed_grid"),
     )
 
 

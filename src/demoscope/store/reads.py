@@ -366,3 +366,141 @@ def revisions(read: Reader, methodology: str, iso3: str, year: int, category: st
         {"m": methodology, "y": year, "iso3": iso3, "c": category})
     return [Revision(None if o is None else Fraction(o, 100), Fraction(n, 100), s, j, t)
             for o, n, s, j, t in rows]
+
+
+# -- headline values, printed changes, reconstructed rows ---------------------------------------
+
+class Published(NamedTuple):
+    """A printed overall score (on the edition's own scale) and where it comes from."""
+
+    value: Fraction
+    quirk: str | None
+    printed_direction: str | None  # the scale the source printed it on, when not the edition's
+    source: str
+    source_url: str | None
+
+
+def published_scores(read: Reader, methodology: str, iso3s: Iterable[str] | None = None,
+                     year: int | None = None) -> dict[tuple[str, int], dict[str, Published]]:
+    """``{(iso3, year): {code: Published}}`` of every printed overall score (of some countries,
+    of one edition)."""
+    params: dict[str, Any] = {"m": methodology}
+    sql = ("SELECT p.country_iso3, e.year, p.code, p.value_x100, p.quirk, p.printed_direction, "
+           "p.source, p.source_url FROM published_scores p JOIN editions e ON e.id = p.edition_id "
+           "WHERE e.methodology = :m")
+    sql += _where_countries("p", iso3s, params) + _where_year(year, params)
+    out: dict[tuple[str, int], dict[str, Published]] = defaultdict(dict)
+    for iso3, y, code, v, quirk, printed, source, url in read(sql, params):
+        out[(iso3, y)][code] = Published(Fraction(v, 100), quirk, printed, source, url)
+    return dict(out)
+
+
+class Headline(NamedTuple):
+    """What a page prints about a country-edition besides its scores (see ``HeadlineRow``)."""
+
+    regime: str | None
+    printed_direction: str | None
+    change_list: str
+    source: str
+    source_url: str | None
+
+
+def headlines(read: Reader, methodology: str, iso3s: Iterable[str] | None = None,
+              year: int | None = None) -> dict[tuple[str, int], Headline]:
+    """``{(iso3, year): Headline}`` of the stored page headlines."""
+    params: dict[str, Any] = {"m": methodology}
+    sql = ("SELECT h.country_iso3, e.year, h.regime, h.printed_direction, h.change_list, "
+           "h.source, h.source_url FROM headlines h JOIN editions e ON e.id = h.edition_id "
+           "WHERE e.methodology = :m")
+    sql += _where_countries("h", iso3s, params) + _where_year(year, params)
+    return {(i, y): Headline(r, p, c, s, u) for i, y, r, p, c, s, u in read(sql, params)}
+
+
+class PrintedChange(NamedTuple):
+    code: str
+    before: Fraction | None
+    after: Fraction
+    source_url: str | None
+
+
+def printed_changes(read: Reader, methodology: str, iso3s: Iterable[str] | None = None,
+                    year: int | None = None) -> dict[tuple[str, int], list[PrintedChange]]:
+    """``{(iso3, year): [PrintedChange]}`` of the stored "Score changes" bullets (edition's own
+    scale), in code order."""
+    params: dict[str, Any] = {"m": methodology}
+    sql = ("SELECT c.country_iso3, e.year, c.code, c.from_x100, c.to_x100, c.source_url "
+           "FROM printed_changes c JOIN editions e ON e.id = c.edition_id WHERE e.methodology = :m")
+    sql += _where_countries("c", iso3s, params) + _where_year(year, params) + " ORDER BY c.code"
+    out: dict[tuple[str, int], list[PrintedChange]] = defaultdict(list)
+    for iso3, y, code, before, after, url in read(sql, params):
+        out[(iso3, y)].append(PrintedChange(code, None if before is None else Fraction(before, 100),
+                                            Fraction(after, 100), url))
+    return dict(out)
+
+
+class Reconstructed(NamedTuple):
+    """A reconstructed row: values on the edition's own scale, the full row it starts from and
+    the provenance sentence every face shows beside it."""
+
+    values: dict[str, Fraction]
+    base_edition: int
+    provenance: str
+
+
+def reconstructed(read: Reader, methodology: str, iso3s: Iterable[str] | None = None,
+                  year: int | None = None) -> dict[tuple[str, int], Reconstructed]:
+    """``{(iso3, year): Reconstructed}`` (of some countries, of one edition)."""
+    params: dict[str, Any] = {"m": methodology}
+    sql = ("SELECT r.country_iso3, e.year, r.category, r.value_x100, r.base_edition, "
+           "r.provenance FROM reconstructed_ratings r JOIN editions e ON e.id = r.edition_id "
+           "WHERE e.methodology = :m")
+    sql += _where_countries("r", iso3s, params) + _where_year(year, params)
+    out: dict[tuple[str, int], Reconstructed] = {}
+    for iso3, y, cat, v, base, prov in read(sql, params):
+        got = out.setdefault((iso3, y), Reconstructed({}, base, prov))
+        got.values[cat] = Fraction(v, 100)
+    return out
+
+
+class CoverageCounts(NamedTuple):
+    """How much a database holds for one country-edition (what its status is made of)."""
+
+    ratings: int
+    reconstructed: int
+    headline: bool  # a page headline (score, percentage or regime) is stored
+
+
+def coverage_counts(read: Reader, methodology: str, iso3: str | None = None
+                    ) -> dict[tuple[str, int], CoverageCounts]:
+    """``{(iso3, year): CoverageCounts}`` of every country-edition with anything stored (of
+    one country), in three grouped queries."""
+    p: dict[str, Any] = {"m": methodology}
+    one = ""
+    if iso3 is not None:
+        p["iso3"] = iso3
+        one = " AND {}.country_iso3 = :iso3"
+    rated = {(i, y): int(n) for i, y, n in read(
+        "SELECT r.country_iso3, e.year, COUNT(*) FROM ratings r JOIN editions e "
+        "ON e.id = r.edition_id WHERE e.methodology = :m" + one.format("r")
+        + " GROUP BY r.country_iso3, e.year", p)}
+    rebuilt = {(i, y): int(n) for i, y, n in read(
+        "SELECT r.country_iso3, e.year, COUNT(*) FROM reconstructed_ratings r JOIN editions e "
+        "ON e.id = r.edition_id WHERE e.methodology = :m" + one.format("r")
+        + " GROUP BY r.country_iso3, e.year", p)}
+    heads = {(i, y) for i, y in read(
+        "SELECT h.country_iso3, e.year FROM headlines h JOIN editions e ON e.id = h.edition_id "
+        "WHERE e.methodology = :m" + one.format("h"), p)}
+    return {k: CoverageCounts(rated.get(k, 0), rebuilt.get(k, 0), k in heads)
+            for k in set(rated) | set(rebuilt) | heads}
+
+
+def _where_countries(alias: str, iso3s: Iterable[str] | None, params: dict[str, Any]) -> str:
+    codes = list(iso3s or ())
+    return f" AND {alias}.country_iso3 " + _in("c", codes, params) if codes else ""
+
+
+def _where_year(year: int | None, params: dict[str, Any]) -> str:
+    if year is None:
+        return ""
+    params["y"] = year
+    return " AND e.year = :y"

@@ -28,7 +28,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, update
+from sqlalchemy import Connection, Engine, delete, insert, update
 from sqlalchemy.orm import Session
 
 from demoscope.errors import ConfigError
@@ -40,10 +40,13 @@ from demoscope.store.models import (
     DataVersionRow,
     EditionCategoryRow,
     EditionRow,
+    HeadlineRow,
     MethodologyRow,
+    PrintedChangeRow,
     PublishedScoreRow,
     RatingRevisionRow,
     RatingRow,
+    ReconstructedRatingRow,
     utcnow,
 )
 
@@ -183,3 +186,58 @@ def put_rating(tx: WriteTransaction, iso3: str, edition_id: int, category: str, 
                                          new_value_x100=new, source=source,
                                          justification=justification))
     return old
+
+
+def insert_headlines(session: Session, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Bulk insert of page headlines (``HeadlineRow`` columns), one round trip."""
+    batch = list(rows)
+    if batch:
+        session.execute(insert(HeadlineRow), batch)
+
+
+def insert_printed_changes(session: Session, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Bulk insert of printed score changes (``PrintedChangeRow`` columns), one round trip."""
+    batch = list(rows)
+    if batch:
+        session.execute(insert(PrintedChangeRow), batch)
+
+
+def put_headline(session: Session, iso3: str, edition_id: int, values: Mapping[str, Any]) -> None:
+    """Store a page headline (``HeadlineRow`` columns), replacing the one held for the
+    country-edition."""
+    session.execute(delete(HeadlineRow).where(HeadlineRow.country_iso3 == iso3,
+                                              HeadlineRow.edition_id == edition_id))
+    session.execute(insert(HeadlineRow).values(country_iso3=iso3, edition_id=edition_id, **values))
+
+
+def put_published_score(session: Session, iso3: str, edition_id: int, code: str,
+                        values: Mapping[str, Any]) -> None:
+    """Store a printed overall score (``PublishedScoreRow`` columns), replacing the one held."""
+    session.execute(delete(PublishedScoreRow).where(
+        PublishedScoreRow.country_iso3 == iso3, PublishedScoreRow.edition_id == edition_id,
+        PublishedScoreRow.code == code))
+    session.execute(insert(PublishedScoreRow).values(country_iso3=iso3, edition_id=edition_id,
+                                                     code=code, **values))
+
+
+def replace_printed_changes(session: Session, iso3: str, edition_id: int,
+                            rows: Iterable[Mapping[str, Any]]) -> None:
+    """Replace the printed score changes of one country-edition (``PrintedChangeRow``
+    columns without the key)."""
+    session.execute(delete(PrintedChangeRow).where(PrintedChangeRow.country_iso3 == iso3,
+                                                   PrintedChangeRow.edition_id == edition_id))
+    insert_printed_changes(session, [{"country_iso3": iso3, "edition_id": edition_id, **r}
+                                     for r in rows])
+
+
+def replace_reconstructed(session: Session, iso3s: Iterable[str],
+                          rows: Iterable[Mapping[str, Any]]) -> None:
+    """Replace every reconstructed rating of ``iso3s`` by ``rows`` (``ReconstructedRatingRow``
+    columns): reconstructed rows are derived data, rebuilt whole from their evidence."""
+    codes = list(iso3s)
+    if codes:
+        session.execute(delete(ReconstructedRatingRow).where(
+            ReconstructedRatingRow.country_iso3.in_(codes)))
+    batch = list(rows)
+    if batch:
+        session.execute(insert(ReconstructedRatingRow), batch)

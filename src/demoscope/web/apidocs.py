@@ -21,6 +21,7 @@ def examples(prefix: str, countries: list[str], year: int, label: str, score_cod
         f"{prefix}/countries/{{iso3}}": f"{prefix}/countries/{one}?direction={label}",
         f"{prefix}/countries/{{iso3}}/editions/{{year}}": f"{prefix}/countries/{one}/editions/{year}",
         f"{prefix}/editions": f"{prefix}/editions",
+        f"{prefix}/coverage": f"{prefix}/coverage",
         f"{prefix}/editions/{{year}}": f"{prefix}/editions/{year}",
         f"{prefix}/ratings": f"{prefix}/ratings?country={one}&from={year}&to={year}",
         f"{prefix}/scores": f"{prefix}/scores?{several}&from={year - 3}&to={year}",

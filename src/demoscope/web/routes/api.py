@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from demoscope.countries import registry
 from demoscope.errors import InvalidRating
 from demoscope.methodology import Direction, Methodology
-from demoscope.read import indexes, overview, ratings, series
+from demoscope.read import coverage, indexes, overview, ratings, series
 from demoscope.read.scorecard import Scorecard, scorecard
 from demoscope.web.deps import Ctx
 from demoscope.web.responses import API_CACHE, read_model_response
@@ -123,6 +123,13 @@ def api_router(m: Methodology) -> APIRouter:
         code, d = _iso3(iso3), ctx.direction(direction)
         return read_model_response(request, ctx.model(
             ("scorecard", code, year, d), lambda: scorecard(ctx.read, m, code, year, d)))
+
+    @router.get("/coverage", response_model=coverage.Coverage,
+                summary="What the database holds for every country-edition: complete, "
+                "reconstructed, partial, headline-only or none")
+    async def coverage_(request: Request, ctx: Ctx) -> Response:
+        return read_model_response(request, ctx.model(
+            ("coverage",), lambda: coverage.coverage(ctx.read, m)))
 
     @router.get("/editions", response_model=list[indexes.EditionEntry],
                 summary="Editions of the methodology")

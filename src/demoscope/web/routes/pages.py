@@ -131,19 +131,23 @@ async def data_page(request: Request, ctx: Ctx) -> Response:
     m = ctx.m
     return render(request, "data.html", {
         "title": "Data", "total": reads.count_ratings(ctx.read), "formats": exports.FORMATS,
-        "tidy": exports.codebook(m), "wide": exports.codebook(m, wide=True)})
+        "tidy": exports.codebook(m), "wide": exports.codebook(m, wide=True),
+        "reconstructed": exports.table_codebook(m, "reconstructed"),
+        "scores": exports.table_codebook(m, "scores")})
 
 
-@router.get("/data/ratings.{fmt_name}")
-def download(request: Request, ctx: Ctx, fmt_name: Literal["csv", "xlsx", "json", "parquet"],
+@router.get("/data/{table}.{fmt_name}")
+def download(request: Request, ctx: Ctx, table: Literal["ratings", "reconstructed", "scores"],
+             fmt_name: Literal["csv", "xlsx", "json", "parquet"],
              wide: bool = False, direction: DirectionQ = None) -> Response:
-    """A file of every rating, stamped with its data version (sync: pandas runs in the thread
-    pool). Built once per data version: the middleware keeps it for the next download."""
+    """A file of every rating (or of the reconstructed ratings, or the scores per
+    country-edition), stamped with its data version (sync: pandas runs in the thread pool).
+    Built once per data version: the middleware keeps it for the next download."""
     m = ctx.m
     d = ctx.direction(direction)
-    df, stamp = exports.database_frame(ctx.read, m, direction=d, wide=wide)
+    df, stamp = exports.table_frame(ctx.read, m, table, direction=d, wide=wide)
     body = exports.to_bytes(df, fmt_name, stamp)
-    name = f"{m.code}-ratings{'-wide' if wide else ''}{'-' + direction if direction else ''}.{fmt_name}"
+    name = f"{m.code}-{table}{'-wide' if wide else ''}{'-' + direction if direction else ''}.{fmt_name}"
     from demoscope.read.cache import etag_of
 
     return prebuilt_response(request, Prebuilt(
