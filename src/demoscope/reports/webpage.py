@@ -205,9 +205,14 @@ def _heading(report: Report, doc: Doc, text: str) -> None:
     if heading is None:
         return
     line = doc.line_at(heading.start())
-    if heading.group(1) or not report.statements:
+    if heading.group(1):
         report.notes.append(Finding("info", "no_score_changes",
-                                    "the page lists no score changes", line))
+                                    "the page says it has no score changes", line))
+    elif not report.statements:
+        report.notes.append(Finding(
+            "info", "no_change_bullets",
+            "the page shows a score changes heading but no bullet under it: either it has "
+            "none or the copy lost them (no change is inferred)", line))
     year = int(heading.group(2)) if heading.group(2) else None
     if year is None or report.edition is None:
         return
