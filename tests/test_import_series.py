@@ -19,13 +19,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "reports"))
 
-from test_reconstruction import _dp, _ds, _seven  # noqa: E402
-from valdoria import Change, Page  # noqa: E402
+from valdoria import Change, Page
 
-from demoscope.methodology import nit  # noqa: E402
-from demoscope.reports.batch import read_paths  # noqa: E402
-from demoscope.services.importing import import_report  # noqa: E402
-from demoscope.store import reads  # noqa: E402
+from demoscope.methodology import nit
+from demoscope.reports.batch import read_paths
+from demoscope.services.importing import import_report
+from demoscope.store import reads
+from test_reconstruction import _dp, _ds, _seven
 
 M = nit()
 NAME = "Bosnia and Herzegovina"
