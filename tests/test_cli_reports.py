@@ -174,3 +174,32 @@ def test_audit_flags_verb_against_scale(cli, db_url, tmp_path):
     assert code == 1
     codes = {f["code"] for f in json.loads(out)["audit"] if f["severity"] == "error"}
     assert any("verb" in c for c in codes), codes
+
+
+def test_ingest_ends_with_a_summary_per_shape(cli, db_url, tmp_path):
+    before = held(db_url, "SRB", 2018)
+    after = dict(before, EP=before["EP"] - Fraction(1, 4))
+    write_report(tmp_path / "serbia-2019.txt", "Serbia", 2019, before, after)
+    (tmp_path / "empty.html").write_bytes(b"")
+    code, out, err = cli("ingest", tmp_path)
+    assert code == 1  # the empty page is not a report
+    table = out[out.index("Summary"):]
+    for column in ("Documents", "Values read", "Inferred", "Conflicts", "Unreadable parts"):
+        assert column in table
+    head = next(line for line in table.splitlines() if "text" in line).split()
+    shapes = [w for w in head if w in ("text", "pdf", "webpage", "total")]
+    assert shapes == ["text", "webpage", "total"]
+    rows = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip("│┃ ").split("│")]
+        if len(cells) == 4 and cells[0]:
+            rows[cells[0]] = dict(zip(shapes, cells[1:], strict=True))
+    assert rows["Documents"] == {"text": "1", "webpage": "1", "total": "2"}
+    assert int(rows["Values read"]["text"]) >= 8
+    assert rows["Unreadable documents"]["webpage"] == "1"
+    assert rows["Imported"]["text"] == "1"
+    code, out, err = cli("ingest", tmp_path, "--json")
+    assert all("file" in json.loads(line) for line in out.splitlines())  # JSON Lines unbroken
+    summary = json.loads(err.strip().splitlines()[-1])["summary"]
+    assert summary["total"]["documents"] == 2 and summary["shapes"]["text"]["imported"] == 1
+    assert summary["shapes"]["webpage"]["unreadable_documents"] == 1

@@ -509,7 +509,8 @@ def _walk(paths: list[Path], m, lookup, json_out: bool, unreadable: list):
 def ingest(
     paths: PathsArg,
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object per report "
-                                           "(JSON Lines) for programs.")] = False,
+                                           "(JSON Lines) for programs; the closing summary "
+                                           "goes to stderr as {\"summary\": ...}.")] = False,
     update: Annotated[bool, typer.Option("--update", help="Record values that differ from the "
                                          "database (old value kept, report as provenance).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and audit only; write "
@@ -518,7 +519,11 @@ def ingest(
     """Read published reports (text, PDF, web page; the shape is detected) into structured
     data, audit them and import each report's edition into the database — one transaction
     per report: a report with errors writes nothing and a value that conflicts with the
-    database is reported, never overwritten unless --update. Exit status 1 when any report
+    database is reported, never overwritten unless --update. A page's published headline is
+    stored too, and the country's rows are reconstructed from its printed changes where they
+    reproduce the printed score. Ends with a summary per shape (documents, values read,
+    inferred, conflicts, unreadable parts); with --json, one object per report on stdout and
+    the summary as one object {"summary": ...} on stderr. Exit status 1 when any report
     was not imported (parse error, error finding, conflict, unknown country or edition).
 
     Example: demoscope ingest reports/ --json > reports.jsonl
@@ -544,26 +549,57 @@ def ingest(
         user = getpass.getuser()
     except Exception:  # no user name in some containers
         user = ""
+    from demoscope.reports.summary import BatchSummary
+
     con = _console()
     unreadable: list = []
     failed = total = 0
+    summary = BatchSummary()
     for item in _walk(paths, m, lookup, json_out, unreadable):
         total += 1
         result = (ImportResult("skipped", "dry run") if engine is None
                   else import_report(engine, m, item, update=update, user=user))
         if not (result.ok or dry_run):
             failed += 1
+        summary.add(item, conflicts=len(result.conflicts),
+                    imported=None if dry_run else result.ok)
         if json_out:
             _print_jsonl({**item.to_json(), "import": result.to_dict()})
         else:
             _render_ingest(con, item, result)
+    for bad in unreadable:
+        summary.add_unreadable(bad.file)
     failed += len(unreadable)
     total += len(unreadable)
-    if not json_out:
+    if json_out:
+        print(json.dumps({"summary": summary.to_dict()}), file=sys.stderr)
+    else:
+        _render_summary(con, summary, dry_run)
         con.print(f"{total - failed} of {total} report(s) "
                   f"{'read' if dry_run else 'imported or already present'}.")
     if failed:
         raise typer.Exit(1)
+
+
+def _render_summary(con, summary, dry_run: bool) -> None:
+    """The batch summary: a row per measure, a column per shape read (fits 80 columns)."""
+    from rich.table import Table
+
+    measures = [("Documents", "documents"), ("Values read", "values"),
+                ("Inferred", "inferred"), ("Conflicts", "conflicts"),
+                ("Unreadable parts", "unreadable_parts"),
+                ("Unreadable documents", "unreadable_documents")]
+    if not dry_run:
+        measures.append(("Imported", "imported"))
+    shapes = [(s, c) for s, c in summary.shapes.items() if c.documents]
+    shapes.append(("total", summary.total))
+    t = Table(title="Summary", title_justify="left")
+    t.add_column("")
+    for shape, _c in shapes:
+        t.add_column(shape, justify="right", style="bold" if shape == "total" else None)
+    for name, key in measures:
+        t.add_row(name, *(str(getattr(c, key)) for _s, c in shapes))
+    con.print(t)
 
 
 def _print_jsonl(data: Any) -> None:
