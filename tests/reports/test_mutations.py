@@ -526,3 +526,115 @@ def test_year_header_spellings(header: str) -> None:
     assert sorted(r.tables) == [1997, 1998, 1999, 2001, 2002]
     assert r.tables[1999]["EP"] == Fraction("4.25") and r.tables[2002]["CS"] == Fraction("3.5")
     assert not [f for f in r.notes if f.code.startswith("table_years")]
+
+
+# --- no edition anywhere, the heading's year, decimal commas glued ----------------------------
+
+def _undated_doc(table: Table, layout: str) -> str:
+    return table_doc(table, table.years[-1], title=None, header_label="", header=[],
+                     table_title=None, layout=layout).render()
+
+
+@pytest.mark.parametrize("layout", ["lines", "flat", "glued", "pipes", "cells"])
+@pytest.mark.parametrize("with_ds", [True, False], ids=["ds", "no-ds"])
+def test_a_table_with_no_edition_and_no_years_is_read_undated(layout: str, with_ds: bool) -> None:
+    """No title, no year header, no edition anywhere (and maybe no score row): never 'no
+    ratings found'. The rows are read in column order (the last column is the report's own,
+    unknown, edition), with findings saying why they carry no years."""
+    rows = dict(TABLE_2018.rows) if with_ds else {c: v for c, v in TABLE_2018.rows.items()
+                                                  if c != "DS"}
+    table = Table(TABLE_2018.years, rows)
+    text = _undated_doc(table, layout)
+    r = read(text)
+    assert r.edition is None and r.tables == {}
+    assert r.undated == table.rows
+    assert r.democracy_score == (TABLE_2018.rows["DS"][-1] if with_ds else None)
+    unknown = finding(r, "table_years_unknown")
+    assert unknown.line == line_of(text, NAMES["NDG"][:8]) or layout == "flat"
+    assert finding(r, "edition_unknown").severity == "warning"
+    assert r.to_json()["undated"]["EP"][-1] == float(TABLE_2018.rows["EP"][-1])
+
+
+def test_a_report_with_no_edition_is_refused_by_import_clearly() -> None:
+    from demoscope.methodology import nit
+    from demoscope.services.importing import import_report
+
+    r = read(_undated_doc(TABLE_2018, "lines"))
+    r.iso3 = "SRB"  # a known country: what stops it is the edition
+    result = import_report(None, nit(), r)  # type: ignore[arg-type]  # refused before any write
+    assert result.status == "skipped" and "names no edition" in result.reason
+
+
+@pytest.mark.parametrize("layout", ["lines", "flat", "glued", "pipes", "cells"])
+def test_a_table_with_no_edition_is_dated_by_the_methodologys_eras(layout: str) -> None:
+    """Governance printed until a column and National/Local Governance from the next: the
+    methodology says which editions those are, so the table's years (and the report's
+    edition) follow, with a finding."""
+    text = _undated_doc(TABLE_2010, layout)
+    r = read(text)
+    assert r.edition == 2010 and not r.undated
+    assert_table(r, TABLE_2010)
+    note = finding(r, "edition_inferred")
+    assert "GOV" in note.message or "NDG" in note.message or "LDG" in note.message
+
+
+def _heading_page(summary: str, **kw):
+    return page(PAGE_2019, edition=2023, url=False, heading="Score changes in 2022",
+                summary=summary, **kw)
+
+
+def test_the_heading_names_the_events_year_when_the_copy_is_about_it() -> None:
+    p = _heading_page("In March 2022 the harbour board dissolved two councils; by the autumn "
+                      "of 2022 the courts had sided with it, and the 2022 budget cut the "
+                      "grants of the river associations.")
+    text = p.render()
+    r = read(text)
+    assert r.edition == 2023
+    note = finding(r, "edition_from_heading")
+    assert note.line == line_of(text, "Score changes in 2022") and "events of 2022" in note.message
+    assert finding(r, "heading_names_previous_year")
+
+
+def test_the_heading_names_the_edition_when_the_copy_is_about_the_year_before() -> None:
+    p = page(PAGE_2019, edition=2022, url=False, heading="Score changes in 2022",
+             summary="Throughout 2021 the harbour board tightened its hold; the 2021 local "
+                     "elections were postponed twice, and in early 2022 a court restored them.")
+    r = read(p.render())
+    assert r.edition == 2022
+    assert "heading names the edition" in finding(r, "edition_from_heading").message
+
+
+def test_a_heading_with_nothing_else_to_date_the_page_is_a_flagged_guess() -> None:
+    r = read(_heading_page("The harbour board tightened its hold on the delta councils.").render())
+    assert r.edition == 2022  # what most editions' pages print
+    note = finding(r, "edition_from_heading")
+    assert note.severity == "warning" and "may be 2023" in note.message
+
+
+def test_the_published_data_dates_a_page_of_a_known_country() -> None:
+    """A page of a country the built-in data knows: the score it prints is the 2023 edition's
+    headline (not the 2022 one's), which decides the edition."""
+    from demoscope.dataset import builtin_headlines
+
+    h = builtin_headlines()[("UZB", 2023)]
+    p = _heading_page("The delta councils met twice.", country="Uzbekistan",
+                      ds=f"{float(h.score):.2f}", dp=f"{float(h.percentage):.2f}",
+                      regime=h.regime)
+    r = read(p.render())
+    assert r.edition == 2023 and "published data" in finding(r, "edition_from_heading").message
+
+
+@pytest.mark.parametrize("layout", ["glued", "lines", "pipes"])
+@pytest.mark.parametrize(("table", "edition"), [(TABLE_2018, 2018), (TABLE_2010, 2010)])
+def test_glued_decimal_commas(layout: str, table: Table, edition: int) -> None:
+    """"3,503,504,25": decimal commas printed without separators are cut into ratings; a
+    number with thousands separators in the header ("1,234,567") is left alone."""
+    doc = table_doc(table, edition, layout=layout, comma=True)
+    doc.intro = [*doc.intro, "Households: 1,234,567 (census)", ""]
+    text = doc.render()
+    if layout == "glued":
+        assert "3,503,50" in text or "4,004,00" in text or "4,754,75" in text
+    r = read(text)
+    assert_table(r, table)
+    assert "1,234,567" in text and not any(
+        "1,23" in (f.message or "") for f in r.notes if f.code == "value_glue_cut")

@@ -50,6 +50,9 @@ class Tables:
     #: Cells of a one-column block whose year is unknown (no header, no edition): the
     #: document's own scores all the same (``{code: (value, line)}``).
     undated: dict[str, tuple[Value, int]] = field(default_factory=dict)
+    #: The rows of a wider table whose years are unknown, cells in column order (the last
+    #: column is the report's own edition, whichever it is): ``{code: [value, ...]}``.
+    undated_rows: dict[str, list[Value]] = field(default_factory=dict)
 
 
 def assign(groups: list[Group], edition: int | None, m: Methodology) -> Tables:
@@ -188,6 +191,56 @@ def infer_years(edition: int | None, width: int, m: Methodology) -> list[int] | 
     if edition in m.editions and len(known) >= width:
         return known[-width:]
     return list(range(edition - width + 1, edition + 1))
+
+
+def edition_from_eras(groups: Iterable[Group], m: Methodology) -> tuple[int, str, int] | None:
+    """(edition, why, line) for a report that prints no edition and whose tables no year:
+    where the methodology's eras show in a table. A category an edition starts (or stops)
+    rating is printed n/a in the columns of the other era, so the column where it starts is
+    the first edition that rates it; the columns being consecutive editions, the last one is
+    the report's edition. Every category of the table must agree; else None."""
+    eds = list(_editions(m))
+    for g in groups:
+        if g.header_tokens:
+            continue
+        width = _full_width(g)
+        rows = {r.code: r.values for r in g.rows
+                if r.code in m.categories and len(r.values) == width}
+        if width < 2 or not rows:
+            continue
+        found: set[int] = set()
+        why = ""
+        for code, vals in rows.items():
+            present = [v is not None for v in vals]
+            if all(present) or not any(present):
+                continue
+            k = present.index(not present[0])
+            if any(p == present[0] for p in present[k:]):
+                found.add(-1)  # n/a in the middle: no era boundary
+                continue
+            rated = [y for y in eds if m.editions[y].uses(code)]
+            if not rated:
+                continue
+            at = rated[0] if not present[0] else rated[-1]
+            col = k if not present[0] else k - 1
+            i = eds.index(at) - col
+            if i < 0 or i + width > len(eds):
+                found.add(-1)
+                continue
+            found.add(eds[i + width - 1])
+            why = why or (f"{code} is printed {'from' if not present[0] else 'until'} column "
+                          f"{col + 1}, and the first edition {'rating' if not present[0] else 'after'} "
+                          f"it is {at if not present[0] else eds[eds.index(at) + 1]}")
+        if len(found) == 1 and -1 not in found:
+            end = found.pop()
+            for code, vals in rows.items():  # every cell agrees with its column's era
+                cols = eds[eds.index(end) - width + 1: eds.index(end) + 1]
+                if any(v is not None and not m.editions[y].uses(code)
+                       for v, y in zip(vals, cols, strict=True)):
+                    break  # a value printed for an edition that does not rate it
+            else:
+                return end, why, g.rows[0].line
+    return None
 
 
 def header_end(groups: Iterable[Group], m: Methodology) -> list[int]:
@@ -436,10 +489,20 @@ def _undated(g: Group, out: Tables) -> None:
             "a score block names no year and the report no edition; its values are read as "
             "the document's own scores but not placed under a year", g.rows[0].line))
         return
+    width = _full_width(g)
+    kept = 0
+    for row in g.rows:
+        if row.code and row.values and row.code not in out.undated_rows:
+            cells = [None if raw is None else parse_value(raw, row.code) for raw in row.values]
+            out.undated_rows[row.code] = cells
+            kept += 1
+            if len(row.values) == width and row.code not in out.undated:
+                out.undated[row.code] = (cells[-1], row.line)
     out.notes.append(Finding(
         "warning", "table_years_unknown",
-        "a ratings table has no year header and the edition is unknown; its values were not "
-        "read", g.rows[0].line))
+        f"a ratings table ({kept} rows of {width} columns) has no year header and the report "
+        "names no edition: its values are read in column order, the last column being the "
+        "report's own edition, but not placed under years", g.rows[0].line))
 
 
 def _show(value: Value) -> str:

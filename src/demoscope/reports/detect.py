@@ -15,6 +15,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache
 from importlib import resources
 
@@ -203,7 +204,67 @@ def find_edition(text: str, line_at) -> Found | None:
             best = (rank, m.start(), int(m.group(1)))
     if best is None:
         return None
-    return Found(best[2], line_at(best[1]), "title")
+    return Found(best[2], line_at(best[1]), "heading" if best[0] == 4 else "title")
+
+
+_YEAR_WORD = re.compile(r"(?<![\d/.,-])((?:19|20)\d\d)(?![\d/-])")
+_PRINTED_DS = re.compile(r"(?i)democracy[\s-]+score[\s:|]+(\d[.,]\d\d)(?!\d)")
+
+
+def heading_edition(text: str, year: int, after: int, m: Methodology, iso3: str | None
+                    ) -> tuple[int, str]:
+    """The edition of a page whose only dated line is its "Score changes in YEAR" heading,
+    and why. Some editions' pages name the edition there, others the year of the events the
+    edition covers (one before: "Score changes in 2022" on the 2023 page). What decides:
+
+    1. the published data: the page's country and the Democracy Score it prints match the
+       built-in headline of one of the two editions and not the other;
+    2. the years the copy mentions after the heading: an edition's text is about the events
+       of the year before it, so when the heading's year is mentioned more often than the
+       year before it, the heading names the events and the edition is the next year;
+    3. else the heading's year (what most editions' pages print), said to be a guess.
+    """
+    nxt = year + 1
+    if nxt not in m.editions:
+        return year, f"the heading's year ({year}; no later edition exists)"
+    printed = _PRINTED_DS.search(text)
+    if iso3 is not None and printed is not None:
+        from decimal import Decimal
+
+        from demoscope.dataset import builtin_headlines
+
+        ds = Decimal(printed.group(1).replace(",", "."))
+        heads = builtin_headlines()
+        match = [y for y in (year, nxt) if (h := heads.get((iso3, y))) is not None
+                 and h.score is not None and ds in _as_printed(m, y, h.score)]
+        if len(match) == 1:
+            return match[0], (f"the published data: the {match[0]} edition's headline prints "
+                              f"Democracy Score {ds} for this country")
+    counts: dict[int, int] = {}
+    for hit in _YEAR_WORD.finditer(text, after):
+        y = int(hit.group(1))
+        counts[y] = counts.get(y, 0) + 1
+    here, before = counts.get(year, 0), counts.get(year - 1, 0)
+    if here >= 2 and here > 2 * before:
+        return nxt, (f"the copy is about the events of {year} (mentioned {here} times, {year - 1} "
+                     f"{before} times): the heading names the year of the events, the edition "
+                     "is the next year")
+    if before > here:
+        return year, (f"the copy is about the events of {year - 1} (mentioned {before} times, "
+                      f"{year} {here} times): the heading names the edition")
+    return year, (f"a guess: nothing else in the copy dates it, and most editions' pages name "
+                  f"the edition in that heading (on some it is the year of the events, so the "
+                  f"edition may be {nxt})")
+
+
+def _as_printed(m: Methodology, year: int, value: Fraction) -> set[object]:
+    """A stored headline score as a page may print it: on the edition's own scale or, for
+    an edition published on the other one, converted (today's site)."""
+    from decimal import Decimal
+
+    other = m.scale.convert(value)
+    return {Decimal(value.numerator) / Decimal(value.denominator),
+            Decimal(other.numerator) / Decimal(other.denominator)}
 
 
 def _after_nonspace(text: str, at: int, count: int) -> int:

@@ -106,6 +106,9 @@ class Report:
     democracy_percentage: Decimal | None = None
     regime: str | None = None
     truncated: bool = False
+    #: values of a copy that names no edition and prints no years: ``{code: [value, ...]}`` in
+    #: column order, the last one being the report's own edition (an unknown one)
+    undated: dict[str, list[Fraction | Decimal | None]] = field(default_factory=dict)
     edition_line: int | None = None
     country_line: int | None = None
     score_line: int | None = None
@@ -133,6 +136,7 @@ class Report:
             "democracy_percentage": _num(self.democracy_percentage),
             "regime": self.regime,
             "truncated": self.truncated,
+            "undated": {code: [_num(v) for v in vals] for code, vals in self.undated.items()},
             "sections": [{"category": s.category, "heading": s.heading, "line": s.line}
                          for s in self.sections],
             "footnotes": [{"number": f.number, "text": f.text, "line": f.line,

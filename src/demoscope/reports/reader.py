@@ -31,7 +31,7 @@ def parse_doc(doc: Doc, methodology: Methodology | None = None) -> Report:
             "block, rating statements or score changes found)")
     report = SHAPES[shape](doc, m)
     if not (report.tables or report.statements or report.democracy_score is not None
-            or report.democracy_percentage is not None or report.sections):
+            or report.democracy_percentage is not None or report.sections or report.undated):
         raise ReportParseError(
             doc.file, "no ratings, scores or rating statements found; is this a Nations in "
             "Transit country report?")

@@ -78,9 +78,11 @@ _DP_MAX = re.compile(
     r"(?![ \t|]*\d)")
 _NA = re.compile(r"[nN]/[aA]")
 _LETTER_DIGIT = re.compile(r"\d(?<=[A-Za-z*:)]\d)")  # digit first: the engine scans faster
-_DIGIT_RUN = re.compile(r"\d[\d.]{5,}")
+_DIGIT_RUN = re.compile(r"\d[\d.,]{5,}")
 _YEAR_GLUE = re.compile(r"(?:(?:19|20)\d\d){2,}")
 _VALUE_GLUE = re.compile(r"(?:\d\.\d\d){2,}(?:\d\.?)?")
+#: Ratings with decimal commas printed without separators ("3,503,504,25").
+_COMMA_GLUE = re.compile(r"(?:[1-7],\d\d){2,}")
 
 
 def _blank(m: re.Match[str]) -> str:
@@ -103,6 +105,10 @@ def _unglue(m: re.Match[str]) -> str:
     prev = m.string[m.start() - 1: m.start()]
     nxt = m.string[m.end(): m.end() + 1]
     if prev in (",", ".") or nxt == ",":
+        return run
+    if "," in run:
+        if "." not in run and _COMMA_GLUE.fullmatch(run):
+            return " ".join(re.findall(r"\d,\d\d", run))
         return run
     if _YEAR_GLUE.fullmatch(run):
         return " ".join(run[i:i + 4] for i in range(0, len(run), 4))
@@ -151,7 +157,7 @@ DIGIT_LEAD_BYTES = b"\xd9\xdb\xdf\xe0\xe1\xea\xef\xf0"
 
 def _byte_classes() -> bytes:
     """A ``bytes.translate`` table for UTF-8 text: ASCII letters, "*", ":" and ")" → "a";
-    ASCII digits and the lead bytes of other digits → "0"; "." → "."; continuation bytes →
+    ASCII digits and the lead bytes of other digits → "0"; "." and "," → "."; continuation bytes →
     "c"; every other byte → " "."""
     table = bytearray(b" " * 256)
     for b in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz*:)":
@@ -159,6 +165,7 @@ def _byte_classes() -> bytes:
     for b in b"0123456789" + DIGIT_LEAD_BYTES:
         table[b] = ord("0")
     table[ord(".")] = ord(".")
+    table[ord(",")] = ord(".")  # decimal commas glue like points ("3,503,50")
     for b in range(0x80, 0xC0):
         table[b] = ord("c")
     return bytes(table)

@@ -511,6 +511,18 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
     groups = tables.find_groups(prepared, m, at)
     edition = detect.find_edition(text, doc.line_at)
     header_last = columns.header_end(groups, m)
+    name, country, line, named_by = detect.find_country_how(text, doc.line_at)
+    if edition is not None and edition.how == "heading" and not header_last:
+        year = int(edition.value)  # type: ignore[call-overload]
+        after = view.starts[edition.line] if edition.line and edition.line < len(view.starts) \
+            else 0
+        decided, why = detect.heading_edition(text, year, after, m,
+                                              country.iso3 if country else None)
+        edition = detect.Found(decided, edition.line, "heading")
+        report.notes.append(Finding(
+            "info" if not why.startswith("a guess") else "warning", "edition_from_heading",
+            f"no title or page address names the edition; read from the 'Score changes in "
+            f"{year}' heading as the {decided} edition, decided by {why}", edition.line))
     if edition is not None:
         report.edition, report.edition_line = int(edition.value), edition.line  # type: ignore[arg-type]
         if header_last and max(header_last) != report.edition:
@@ -524,10 +536,15 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
             "info", "edition_from_table",
             f"no edition printed in a title; {report.edition} read from the table's last column",
             None))
+    elif (eras := columns.edition_from_eras(groups, m)) is not None:
+        report.edition, why, line = eras
+        report.notes.append(Finding(
+            "info", "edition_inferred",
+            f"no edition and no year header printed; {report.edition} inferred from the "
+            f"methodology's eras: {why}, so the table's last column is {report.edition}", line))
     direction, how, scale_at = detect.find_scale(text, report.edition, m, view.lower)
     report.scale, report.scale_source = m.direction_label(direction), how
     report.scale_line = view.line_at(scale_at) if scale_at is not None else None
-    name, country, line, named_by = detect.find_country_how(text, doc.line_at)
     report.country, report.country_line = name, line
     if named_by in _COUNTRY_WHY:
         report.notes.append(Finding("info", "country_inferred",
@@ -545,6 +562,14 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
     else:  # a partial copy with no edition: its undated score block is still its own
         ds, dp = (placed.undated.get(c, (None, None))[0] for c in ("DS", "DP"))
         score_line = placed.undated["DS"][1] if "DS" in placed.undated else None
+        report.undated = placed.undated_rows
+        if not report.undated:
+            report.undated = {c: [v] for c, (v, _line) in placed.undated.items()}
+        report.notes.append(Finding(
+            "warning", "edition_unknown",
+            "no title, address, heading or year header says which edition this is: the "
+            "values are read but cannot be placed under years (see 'undated')",
+            score_line))
     report.democracy_score = ds if isinstance(ds, Decimal) else None
     report.democracy_percentage = dp if isinstance(dp, Decimal) else None
     if ds is not None:

@@ -217,12 +217,8 @@ def _heading(report: Report, doc: Doc, text: str) -> None:
     if year is None or report.edition is None:
         return
     if report.edition_line == line and report.edition == year:
-        report.notes.append(Finding(
-            "info", "edition_from_heading",
-            f"no title or page address names the edition; {year} is read from the "
-            f"'Score changes in {year}' heading (on some editions' pages that heading names "
-            "the year of the events, one before the edition)", line))
-    elif year == report.edition - 1:
+        return  # the edition was read from this heading (``text.build`` says how it decided)
+    if year == report.edition - 1:
         report.notes.append(Finding(
             "info", "heading_names_previous_year",
             f"the heading says 'Score changes in {year}', the year of the events the "
