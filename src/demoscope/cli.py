@@ -401,8 +401,10 @@ def rate(
 @app.command()
 def export(
     format: Annotated[str, typer.Option("--format", "-f", help="csv, json, xlsx or parquet.")] = "csv",
-    output: Annotated[Path | None, typer.Option("--output", "-o",
-                                                help="File to write (default: stdout).")] = None,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", help="File to write (default or '-': standard output). A regular "
+        "file is replaced atomically; a device or named pipe is written through; a folder is "
+        "refused.")] = None,
     wide: Annotated[bool, typer.Option("--wide", help="One row per country-edition.")] = False,
     direction: DirectionOpt = None,
     country: Annotated[list[str] | None, typer.Option("--country", "-c",
@@ -423,26 +425,42 @@ def export(
     """
     from demoscope import exports
     from demoscope.errors import InvalidRating
+    from demoscope.files import is_stdout
 
     fmt_name = format.lower()
     if fmt_name not in exports.FORMATS:
         raise InvalidRating(f"--format {format!r} is not one of: {', '.join(exports.FORMATS)}",
                             field="format")
-    if output is None and fmt_name in ("xlsx", "parquet") and sys.stdout.isatty():
+    to_stdout = output is None or is_stdout(output)
+    if to_stdout and fmt_name in ("xlsx", "parquet") and sys.stdout.isatty():
         raise InvalidRating(f"{fmt_name} is binary: give --output FILE", field="output")
     m = _methodology()
+    first, last = (_edition_bound(m, v, flag) for v, flag in ((first, "--from"), (last, "--to")))
     iso = [_country(c).iso3 for c in country] if country else None
     df, stamp = exports.table_frame(_reader(), m, table, direction=_direction(m, direction),
                                     wide=wide, iso3s=iso, first=first, last=last)
-    if output is None:
-        sys.stdout.buffer.write(exports.to_bytes(df, fmt_name, stamp))
-        sys.stdout.flush()
+    written = exports.write(df, fmt_name, output or "-", stamp)
+    if written.kind == "stdout":
         print(f"data version {stamp.data_version}", file=sys.stderr)
         return
-    exports.write(df, fmt_name, output, stamp)
-    beside = f" (stamp in {exports.sidecar(output)})" if fmt_name == "csv" else ""
+    beside = (f" (stamp in {exports.sidecar(Path(output or '-'))})"
+              if fmt_name == "csv" and written.kind == "file" else "")
     print(f"wrote {len(df)} rows to {output}, data version {stamp.data_version}{beside}",
           file=sys.stderr)
+
+
+def _edition_bound(m, value: int | None, flag: str) -> int | None:
+    """An edition bound (``--from``/``--to``) checked against the methodology's years (a year
+    no database column can hold must not reach one)."""
+    if value is None or value in m.editions:
+        return value
+    lo, hi = min(m.editions), max(m.editions)
+    if not lo - 100 <= value <= hi + 100:
+        from demoscope.errors import InvalidRating
+
+        raise InvalidRating(f"{flag} {value} is not an edition year ({m.name}: {lo}–{hi})",
+                            field=flag.lstrip("-"))
+    return value
 
 
 # -- reports --------------------------------------------------------------------------------

@@ -93,3 +93,11 @@ class DataError(DemoscopeError):
     """A row of a data file (dataset, import) that is malformed: names file, line and field."""
 
     exit_code = 7
+
+
+class OutputError(DemoscopeError):
+    """A file that cannot be written where the user asked (a folder, a device that is not
+    written through, no permission, no space left): nothing was replaced."""
+
+    exit_code = 8
+    http_status = 500
