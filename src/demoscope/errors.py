@@ -34,6 +34,15 @@ class MethodologyError(ConfigError):
     """A methodology file cannot be read into a valid methodology."""
 
 
+class DatabaseError(ConfigError):
+    """The configured database cannot be used as asked: unknown driver, cannot connect, not a
+    demoscope database, corrupt, read-only, busy, or at a schema revision this demoscope does
+    not know. Nothing was written."""
+
+    exit_code = 9
+    http_status = 503
+
+
 class InvalidRating(DemoscopeError):
     """A rating value, category or edition that the methodology does not allow."""
 
