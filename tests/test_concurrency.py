@@ -73,6 +73,57 @@ def test_concurrent_rates_replay_to_the_final_value(db_url):
     assert len(accepted) >= WRITERS * WRITES // 2  # the writers really changed the value
 
 
+def _rate_many_cli(url: str, worker: int, barrier, out) -> None:  # runs in a child process
+    """The same writes through the command line's entry point (arguments parsed, errors mapped
+    to one line and an exit status, JSON printed), as ``demoscope rate`` runs them."""
+    import contextlib
+    import io
+
+    from demoscope.cli import main
+
+    os.environ["DEMOSCOPE_DATABASE_URL"] = url
+    barrier.wait()
+    done: list[tuple[str, str]] = []
+    for j in range(WRITES):
+        value = GRID[(worker * 5 + j * 7) % len(GRID)]
+        sys.argv = ["demoscope", "rate", "KAZ", "2009", "EP", f"{float(value):.2f}",
+                    "-j", f"cli writer {worker} write {j}", "--source", f"cli{worker}", "--json"]
+        stdout, stderr = io.StringIO(), io.StringIO()
+        code = 0
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                main()
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+        if code or stderr.getvalue():
+            out.put((worker, f"exit {code}: {stderr.getvalue()}"))
+            return
+        data = json.loads(stdout.getvalue())
+        done.append((str(Fraction(str(data["old"]))), str(Fraction(str(data["new"])))))
+    out.put((worker, done))
+
+
+def test_concurrent_cli_rates_replay_to_the_final_value(db_url):
+    """``demoscope rate`` from four processes at once: every run exits 0 with its old → new,
+    and the revision chain holds exactly the accepted changes, in an order that replays."""
+    start = reads.row(reads.reader_for_url(db_url), M.code, "KAZ", 2009)["EP"]
+    ctx = mp.get_context("spawn")
+    barrier, out = ctx.Barrier(WRITERS), ctx.Queue()
+    procs = [ctx.Process(target=_rate_many_cli, args=(db_url, i, barrier, out))
+             for i in range(WRITERS)]
+    for p in procs:
+        p.start()
+    results = dict(out.get(timeout=240) for _ in procs)
+    for p in procs:
+        p.join(60)
+    errors = {w: r for w, r in results.items() if isinstance(r, str)}
+    assert errors == {}
+    revs = _replays(db_url, "KAZ", 2009, "EP", start)
+    accepted = sorted((o, n) for done in results.values() for o, n in done if o != n)
+    assert sorted((str(r.old), str(r.new)) for r in revs) == accepted
+    assert len(accepted) >= WRITERS * WRITES // 2
+
+
 def _report_batch(folder: Path, db_url: str) -> dict[str, dict[str, Fraction]]:
     """Reports of the 2019 edition (empty in the built-in data) for five countries."""
     from test_cli_reports import write_report

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from fractions import Fraction
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from demoscope.errors import InvalidRating, MethodologyError, UnknownEdition
 from demoscope.methodology import Direction, load_methodology, nit
@@ -135,3 +138,139 @@ def test_broken_methodology_file_is_a_clear_error(tmp_path):
     path.write_text("[index\n")
     with pytest.raises(MethodologyError, match="not valid TOML"):
         load_methodology(str(path))
+
+
+# -- a methodology file cannot make a command hang or print a wrong score ---------------------
+
+def _nit_data() -> dict:
+    import tomllib
+    from importlib import resources
+
+    return tomllib.loads((resources.files("demoscope") / "methodologies" / "nit.toml").read_text())
+
+
+@pytest.mark.parametrize(("path", "value", "needle"), [
+    (("scale", "max"), "1e999999", "not a number"),
+    (("scale", "max"), 1e300, "not a number"),
+    (("scale", "max"), float("inf"), "not a number"),
+    (("scale", "max"), "25/4", "not a number"),
+    (("scale", "max"), "７", "not a number"),
+    (("scale", "max"), "9999999", "out of range"),
+    (("scale", "step"), "0.001", "more than two decimals"),
+    (("scale", "max"), "9000", "steps"),
+    (("scale", "step"), "0.35", "reaches max"),
+    (("scale", "min"), "8", "min < max"),
+    (("score", "decimals"), 100000000, "between 0 and 6"),
+    (("score", "decimals"), -5, "between 0 and 6"),
+    (("score", "decimals"), "two", "whole number"),
+    (("score", "decimals"), 2.5, "whole number"),
+    (("percentage", "decimals"), 99, "between 0 and 6"),
+    (("coverage", "lag_years"), 10**9, "between 0 and 50"),
+    (("bands", 0, "low_best"), ["0", "2.99"], "outside the scale"),
+    (("bands", 0, "high_best"), ["5.01", "7.5"], "outside the scale"),
+    (("bands", 0, "low_best"), ["2.99", "1"], "down to"),
+    (("bands", 0, "percentage"), ["68", "101"], "outside 0–100"),
+    (("bands", 0, "percentage"), ["-1", "17"], "outside 0–100"),
+    (("bands", 0, "colour"), "red;}body{display:none", "#rgb"),
+    (("categories", 0, "weight"), "0", "positive"),
+    (("categories", 0, "code"), "E P", "category code"),
+    (("eras", 0, "editions"), [10**12], "between 1000 and 9999"),
+    (("eras", 0, "direction"), "sideways", "must be one of"),
+    (("index", "code"), "../x", "index code"),
+    (("scale",), [1, 2], "must be a table"),
+])
+def test_loader_refuses_out_of_range_values(path, value, needle):
+    from demoscope.methodology import parse_methodology
+
+    data = _nit_data()
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    with pytest.raises(MethodologyError) as info:
+        parse_methodology(data, "bad.toml")
+    assert needle in str(info.value)
+    assert str(info.value).startswith("bad.toml: ") and "\n" not in str(info.value)
+
+
+def test_a_file_with_an_exponent_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "big.toml"
+    path.write_text(CUSTOM.replace('max = "10"', 'max = "1e999999"'))
+    with pytest.raises(MethodologyError, match="not a number"):
+        load_methodology(str(path))
+    path.write_text(CUSTOM.replace("decimals = 1", "decimals = 100000000"))
+    with pytest.raises(MethodologyError, match="between 0 and 6"):
+        load_methodology(str(path))
+
+
+def test_loader_refuses_special_and_huge_files(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(MethodologyError, match="not a regular file"):
+        load_methodology(str(fifo))  # would block for ever if opened for reading
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * 2_000_000)
+    with pytest.raises(MethodologyError, match="over"):
+        load_methodology(str(big))
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 100_000 + "]" * 100_000)
+    with pytest.raises(MethodologyError, match="not valid TOML"):
+        load_methodology(str(deep))
+
+
+# Values a fuzzer puts anywhere in the file: numbers of every kind, as TOML types and as text.
+_NASTY = (st.integers() | st.floats() | st.booleans()
+          | st.sampled_from(["1e999999", "1e999999999", "-5", "100000000", "0", "0.001", "25/4",
+                             "７", "nan", "", "#fff", "low_best", "high_best", "EP", "9" * 40])
+          | st.text(max_size=12) | st.lists(st.integers(-10**6, 10**12) | st.text(max_size=5),
+                                            max_size=3)
+          | st.just({}) | st.just([]))
+
+
+def _paths(data, prefix=()):
+    """Every (container, key) in the parsed TOML, to be replaced by a fuzzed value."""
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for k, v in items:
+        yield (*prefix, k)
+        if isinstance(v, dict | list):
+            yield from _paths(v, (*prefix, k))
+
+
+_ALL_PATHS = list(_paths(_nit_data()))
+
+
+@pytest.mark.timeout(300)
+@settings(max_examples=300, deadline=timedelta(seconds=2),
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_ALL_PATHS), _NASTY), min_size=1, max_size=3))
+def test_fuzz_the_loader_never_hangs_nor_scores_wrong(mutations):
+    """Whatever values a file holds, loading it is one MethodologyError or a methodology whose
+    scores stay on its scale and whose percentages stay within 0–100."""
+    from demoscope.methodology import parse_methodology
+    from demoscope.scoring import classify, democracy_score, percentage
+
+    data = _nit_data()
+    for path, value in mutations:
+        node = data
+        try:
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier mutation replaced a parent: nothing to put it in
+    try:
+        m = parse_methodology(data, "fuzzed.toml")
+    except MethodologyError as exc:
+        assert "\n" not in str(exc) and len(str(exc)) < 600
+        return
+    s = m.scale
+    for ed in list(m.editions.values())[:3]:
+        for value in (s.min, s.max, s.min + s.step):
+            row = {c: value for c in ed.categories}
+            score = democracy_score(m, ed, row)
+            assert s.min <= Fraction(score.printed) <= s.max
+            dp = percentage(m, score.mean, score.direction)
+            assert 0 <= dp <= 100
+            classify(m, score)

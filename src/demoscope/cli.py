@@ -10,6 +10,7 @@ error's exit code by :func:`main`; nothing is written when a command fails. Heav
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -43,10 +44,10 @@ DirectionOpt = Annotated[
 # -- plumbing -------------------------------------------------------------------------------
 
 
-def _console():
+def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console()
+    return Console(stderr=stderr)
 
 
 def _settings():
@@ -62,38 +63,41 @@ def _methodology():
 
 
 def _engine(require_init: bool = True):
-    from demoscope.errors import ConfigError
-    from demoscope.store.db import get_engine, is_initialised
+    """The write engine of the configured database, its schema revision checked (a database
+    that is not initialised is allowed with ``require_init=False``: ``db init`` creates it)."""
+    from demoscope.store import schema
+    from demoscope.store.db import get_engine
+    from demoscope.store.reads import EngineReader
 
     url = _settings().database_url
     engine = get_engine(url)
-    if require_init and not is_initialised(engine):
-        raise ConfigError(f"the database at {_redact(url)} is not initialised: "
-                          "run 'demoscope db init' first")
+    schema.check(EngineReader(engine), url, allow_empty=not require_init,
+                 allow_older=not require_init)
     return engine
 
 
 def _reader():
-    """The read gateway; stdlib sqlite3 (read-only) for SQLite files keeps ``show`` fast."""
+    """The read gateway; stdlib sqlite3 (read-only) for SQLite files keeps ``show`` fast.
+    The schema revision is checked before anything is read."""
     from demoscope.errors import ConfigError
-    from demoscope.store import reads
+    from demoscope.store import access, reads, schema
 
     url = _settings().database_url
+    access.check_url(url)
     path = reads.sqlite_path(url)
-    if path is not None and not Path(path).exists():
-        raise ConfigError(f"no database at {url}: run 'demoscope db init' first")
+    if path is not None:
+        if not Path(path).exists():
+            raise ConfigError(f"no database at {url}: run 'demoscope db init' first")
+        access.check_sqlite_file(path)
     read = reads.reader_for_url(url)
-    if not reads.is_initialised(read):
-        raise ConfigError(f"the database at {_redact(url)} is not initialised: "
-                          "run 'demoscope db init' first")
+    schema.check(read, url)
     return read
 
 
 def _redact(url: str) -> str:
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
-    return url
+    from demoscope.store.access import redact
+
+    return redact(url)
 
 
 def _print_json(data: Any) -> None:
@@ -127,7 +131,8 @@ def db_init(json_out: JsonOpt = False) -> None:
 
     m = _methodology()
     engine = _engine(require_init=False)
-    with Progress(transient=True, console=_console(), disable=json_out) as progress:
+    err = _console(stderr=True)
+    with Progress(transient=True, console=err, disable=json_out or not err.is_terminal) as progress:
         task = progress.add_task("loading built-in dataset", total=None)
 
         def tick(done: int, total: int) -> None:
@@ -152,10 +157,13 @@ def db_upgrade() -> None:
 
     Example: demoscope db upgrade
     """
-    from demoscope.store.db import migrate
+    from demoscope.services.setup import upgrade_schema
 
-    migrate(_engine(require_init=False))
-    _console().print("[green]schema up to date[/]")
+    before, after = upgrade_schema(_engine(require_init=False))
+    if before == after:
+        _console().print(f"[green]schema up to date[/] (revision {after})")
+    else:
+        _console().print(f"[green]schema upgraded[/] from revision {before or 'none'} to {after}")
 
 
 @db_app.command("path")
@@ -401,8 +409,10 @@ def rate(
 @app.command()
 def export(
     format: Annotated[str, typer.Option("--format", "-f", help="csv, json, xlsx or parquet.")] = "csv",
-    output: Annotated[Path | None, typer.Option("--output", "-o",
-                                                help="File to write (default: stdout).")] = None,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", help="File to write (default or '-': standard output). A regular "
+        "file is replaced atomically; a device or named pipe is written through; a folder is "
+        "refused.")] = None,
     wide: Annotated[bool, typer.Option("--wide", help="One row per country-edition.")] = False,
     direction: DirectionOpt = None,
     country: Annotated[list[str] | None, typer.Option("--country", "-c",
@@ -423,46 +433,65 @@ def export(
     """
     from demoscope import exports
     from demoscope.errors import InvalidRating
+    from demoscope.files import is_stdout
 
     fmt_name = format.lower()
     if fmt_name not in exports.FORMATS:
         raise InvalidRating(f"--format {format!r} is not one of: {', '.join(exports.FORMATS)}",
                             field="format")
-    if output is None and fmt_name in ("xlsx", "parquet") and sys.stdout.isatty():
+    to_stdout = output is None or is_stdout(output)
+    if to_stdout and fmt_name in ("xlsx", "parquet") and sys.stdout.isatty():
         raise InvalidRating(f"{fmt_name} is binary: give --output FILE", field="output")
     m = _methodology()
+    first, last = (_edition_bound(m, v, flag) for v, flag in ((first, "--from"), (last, "--to")))
     iso = [_country(c).iso3 for c in country] if country else None
     df, stamp = exports.table_frame(_reader(), m, table, direction=_direction(m, direction),
                                     wide=wide, iso3s=iso, first=first, last=last)
-    if output is None:
-        sys.stdout.buffer.write(exports.to_bytes(df, fmt_name, stamp))
-        sys.stdout.flush()
+    written = exports.write(df, fmt_name, output or "-", stamp)
+    if written.kind == "stdout":
         print(f"data version {stamp.data_version}", file=sys.stderr)
         return
-    exports.write(df, fmt_name, output, stamp)
-    beside = f" (stamp in {exports.sidecar(output)})" if fmt_name == "csv" else ""
+    beside = (f" (stamp in {exports.sidecar(Path(output or '-'))})"
+              if fmt_name == "csv" and written.kind == "file" else "")
     print(f"wrote {len(df)} rows to {output}, data version {stamp.data_version}{beside}",
           file=sys.stderr)
 
 
+def _edition_bound(m, value: int | None, flag: str) -> int | None:
+    """An edition bound (``--from``/``--to``) checked against the methodology's years (a year
+    no database column can hold must not reach one)."""
+    if value is None or value in m.editions:
+        return value
+    lo, hi = min(m.editions), max(m.editions)
+    if not lo - 100 <= value <= hi + 100:
+        from demoscope.errors import InvalidRating
+
+        raise InvalidRating(f"{flag} {value} is not an edition year ({m.name}: {lo}–{hi})",
+                            field=flag.lstrip("-"))
+    return value
+
+
 # -- reports --------------------------------------------------------------------------------
 
-PathsArg = Annotated[list[Path], typer.Argument(help="Report files (.txt, .pdf, .html) or folders.")]
+PathsArg = Annotated[list[Path], typer.Argument(
+    help="Report files (.txt, .pdf, .html), folders, or - for one report on standard input.")]
 
 
 def _db_lookup(m):
     """A ``(iso3, year) → ratings`` lookup for the audit, or None when there is no database.
 
-    Each lookup is its own short read, so a report imported earlier in the same run is seen."""
+    Each lookup is its own short read, so a report imported earlier in the same run is seen.
+    A database that exists but cannot be used (newer schema, corrupt...) is refused in one
+    line, as by every other command (``audit --no-db`` does without it)."""
     from demoscope.errors import DemoscopeError
-    from demoscope.store import reads
+    from demoscope.store import reads, schema
 
     url = _settings().database_url
     path = reads.sqlite_path(url)
     if path is not None and not Path(path).exists():
         return None
-    read = reads.reader_for_url(url)
-    if not reads.is_initialised(read):
+    read = _open_reader(url)
+    if schema.check(read, url, allow_empty=True) is None:
         return None
 
     def lookup(iso3: str, year: int):
@@ -472,6 +501,16 @@ def _db_lookup(m):
             return None
 
     return lookup
+
+
+def _open_reader(url: str):
+    from demoscope.store import access, reads
+
+    access.check_url(url)
+    path = reads.sqlite_path(url)
+    if path is not None:
+        access.check_sqlite_file(path)
+    return reads.reader_for_url(url)
 
 
 def _walk(paths: list[Path], m, lookup, json_out: bool, unreadable: list):
@@ -537,10 +576,11 @@ def ingest(
     if not dry_run:
         from demoscope.countries import registry
         from demoscope.services.setup import set_up_database
-        from demoscope.store.db import is_initialised
+        from demoscope.store import schema
+        from demoscope.store.reads import EngineReader
 
         engine = _engine(require_init=False)
-        if not is_initialised(engine):
+        if schema.check(EngineReader(engine), _settings().database_url, allow_empty=True) is None:
             print(f"note: initialising the database at {_redact(_settings().database_url)} "
                   "with the built-in dataset", file=sys.stderr)
             set_up_database(engine, m, registry())
@@ -676,40 +716,56 @@ def audit(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes (use PostgreSQL for >1 "
-                                         "under write load).")] = 1,
+    port: Annotated[int, typer.Option(help="TCP port (1–65535).")] = 8000,
+    workers: Annotated[int, typer.Option(help=f"Worker processes (1–{MAX_WORKERS}; use "
+                                         "PostgreSQL for >1 under write load).")] = 1,
 ) -> None:
     """Serve the web site and the JSON API (/api/v1) over the database, fully offline.
 
     Example: demoscope serve --port 8080 --workers 2
     """
+    from demoscope.errors import InvalidRating
+    from demoscope.web.server import check_listen
     from demoscope.web.server import serve as run
 
-    _engine()  # fail early, with the usual message, when the database is not initialised
+    if not 1 <= port <= 65535:
+        raise InvalidRating(f"--port {port} is not a TCP port (1–65535)", field="port")
+    if not 1 <= workers <= MAX_WORKERS:
+        raise InvalidRating(f"--workers {workers} is out of range (1–{MAX_WORKERS})", field="workers")
+    _engine()  # fail early, with the usual message, when the database cannot be served
+    check_listen(host, port)
     print(f"demoscope: serving {_redact(_settings().database_url)} on http://{host}:{port} "
           f"({workers} worker{'s' if workers != 1 else ''}; Ctrl+C stops)", file=sys.stderr)
     run(host=host, port=port, workers=workers, database_url=_settings().database_url)
+
+
+#: More worker processes than this is a typo, not a plan (each holds its own read models).
+MAX_WORKERS = 64
 
 
 # -- entry point ----------------------------------------------------------------------------
 
 
 def main() -> None:
-    """Run the CLI; a :class:`DemoscopeError` becomes one line on stderr and its exit code."""
+    """Run the CLI; a :class:`DemoscopeError` becomes one line on stderr and its exit code, and
+    so does an error of the database driver (:func:`demoscope.store.access.describe`): no raw
+    database message and no traceback reaches the user for anything but a bug."""
     from demoscope.errors import DemoscopeError
 
+    for stream in (sys.stdout, sys.stderr):  # a name that is not UTF-8 prints, escaped
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
+        _check_arguments(sys.argv[1:])
         code = app(standalone_mode=False)
         if isinstance(code, int) and code:  # typer.Exit(n) returns n when not standalone
             sys.exit(code)
     except DemoscopeError as exc:
-        field = f" [{exc.field}]" if exc.field else ""
-        print(f"error{field}: {exc}", file=sys.stderr)
-        sys.exit(exc.exit_code)
+        _fail(exc)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         print("aborted", file=sys.stderr)
         sys.exit(130)
     except Exception as exc:  # usage errors (typer's vendored click) carry their own formatting
@@ -717,7 +773,36 @@ def main() -> None:
         if hasattr(exc, "show") and isinstance(code, int):
             exc.show()
             sys.exit(code)
-        raise
+        from demoscope.store.access import describe
+
+        described = describe(exc, _settings().database_url)
+        if described is None:
+            raise
+        _fail(described)
+
+
+def _fail(exc) -> None:
+    field = f" [{exc.field}]" if exc.field else ""
+    message = " ".join(str(exc).split("\n"))
+    print(f"error{field}: {message}", file=sys.stderr)
+    sys.exit(exc.exit_code)
+
+
+def _check_arguments(args: list[str]) -> None:
+    """Refuse an argument that is not valid UTF-8 (Python keeps its bytes as surrogates, which
+    no database stores and no terminal prints), except a path that exists: file names are
+    bytes on POSIX and are read as given."""
+    from demoscope.errors import InvalidRating
+
+    for i, arg in enumerate(args, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            if os.path.lexists(arg):
+                continue
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise InvalidRating(f"argument {i} ('{shown}') is not valid UTF-8 text",
+                                field="argument") from None
 
 
 if __name__ == "__main__":  # pragma: no cover

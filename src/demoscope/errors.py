@@ -34,6 +34,15 @@ class MethodologyError(ConfigError):
     """A methodology file cannot be read into a valid methodology."""
 
 
+class DatabaseError(ConfigError):
+    """The configured database cannot be used as asked: unknown driver, cannot connect, not a
+    demoscope database, corrupt, read-only, busy, or at a schema revision this demoscope does
+    not know. Nothing was written."""
+
+    exit_code = 9
+    http_status = 503
+
+
 class InvalidRating(DemoscopeError):
     """A rating value, category or edition that the methodology does not allow."""
 
@@ -93,3 +102,11 @@ class DataError(DemoscopeError):
     """A row of a data file (dataset, import) that is malformed: names file, line and field."""
 
     exit_code = 7
+
+
+class OutputError(DemoscopeError):
+    """A file that cannot be written where the user asked (a folder, a device that is not
+    written through, no permission, no space left): nothing was replaced."""
+
+    exit_code = 8
+    http_status = 500

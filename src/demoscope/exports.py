@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from demoscope.errors import InvalidRating
+from demoscope.files import Written, write_bytes
 from demoscope.methodology import Direction, Methodology
 from demoscope.numbers import fmt
 from demoscope.read.ratings import COLUMNS, TidyRating, stored_ratings, tidy_rows
@@ -305,26 +306,19 @@ def _parquet(df: pd.DataFrame, buf: io.BytesIO, st: Stamp | None) -> None:
     pq.write_table(table, buf)
 
 
-def write(df: pd.DataFrame, fmt_name: str, target: Path, st: Stamp | None = None) -> None:
-    """Write a frame to ``target`` (atomically: a temp file renamed) and, for CSV, the stamp
-    to ``target.meta.json`` beside it."""
+def write(df: pd.DataFrame, fmt_name: str, target: str | Path, st: Stamp | None = None
+          ) -> Written:
+    """Write a frame to ``target`` safely (:func:`demoscope.files.write_bytes`: a regular file
+    atomically, ``-`` or ``/dev/stdout`` to standard output, a device or FIFO written through,
+    nothing else replaced) and, for CSV into a regular file, the stamp to ``target.meta.json``
+    beside it. Returns where the data went."""
     data = to_bytes(df, fmt_name, st)
-    _atomic(target, data)
-    if st is not None and fmt_name == "csv":
-        _atomic(sidecar(target), st.to_json())
+    written = write_bytes(target, data)
+    if st is not None and fmt_name == "csv" and written.kind == "file":
+        write_bytes(sidecar(Path(target)), st.to_json())
+    return written
 
 
 def sidecar(target: Path) -> Path:
     """Where a CSV file's stamp goes: ``ratings.csv`` → ``ratings.csv.meta.json``."""
     return target.with_name(target.name + ".meta.json")
-
-
-def _atomic(target: Path, data: bytes) -> None:
-    import os
-    import tempfile
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, target)

@@ -9,6 +9,7 @@ which end of the scale is best.
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -312,83 +313,250 @@ def _ranges(years: Iterable[int]) -> str:
 # -- loading ---------------------------------------------------------------------------------
 
 
-def parse_methodology(data: Mapping[str, Any], source: str = "<memory>") -> Methodology:
-    """Build a :class:`Methodology` from the parsed TOML, validating as it goes."""
+#: Bounds a methodology file must keep: every number is a plain decimal (no exponent, at most
+#: :data:`~demoscope.numbers.MAX_NUMBER_LENGTH` characters), scale values are exact hundredths
+#: (the store keeps hundredths) within ±``MAX_SCALE``, the grid has at most ``MAX_GRID``
+#: steps, scores print with at most ``MAX_DECIMALS`` decimals, and a file is at most
+#: ``MAX_FILE_BYTES``. Why: every command loads the methodology first, so a value outside
+#: these would make each of them hang (``decimals = 100000000``) or print a wrong score
+#: (``max = "1e999999"`` made every Democracy Percentage 100.00).
+MAX_SCALE = Fraction(10**6)
+MAX_GRID = 10_000
+MAX_DECIMALS = 6
+MAX_FILE_BYTES = 1024 * 1024
+_YEARS = (1000, 9999)
+_CODE = re.compile(r"[A-Z][A-Z0-9_]{0,15}")  # a category code (the store's column holds 16)
+_INDEX_CODE = re.compile(r"[a-z0-9][a-z0-9_.-]{0,31}")
+_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")  # goes into style sheets: nothing else
 
-    def need(mapping: Mapping[str, Any], key: str, where: str) -> Any:
+
+class _Loader:
+    """Reads one methodology file's parsed TOML, checking type and range of every value it
+    takes; each failure is one :class:`MethodologyError` naming the file, the table and the
+    key."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, message: str, key: str | None = None) -> MethodologyError:
+        return MethodologyError(message, where=self.source, field=key)
+
+    def table(self, value: Any, where: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(f"[{where}] must be a table")
+        return value
+
+    def tables(self, value: Any, where: str) -> list[Mapping[str, Any]]:
+        if not isinstance(value, list):
+            raise self.fail(f"{where} must be an array of tables ([[{where}]])")
+        return [self.table(v, f"{where} #{i + 1}") for i, v in enumerate(value)]
+
+    def need(self, mapping: Mapping[str, Any], key: str, where: str) -> Any:
         if key not in mapping:
-            raise MethodologyError(f"missing {key!r} in [{where}]", where=source, field=key)
+            raise self.fail(f"missing {key!r} in [{where}]", key)
         return mapping[key]
 
-    try:
-        index = need(data, "index", "top level")
-        sc = need(data, "scale", "top level")
-        scale = Scale(frac(need(sc, "min", "scale")), frac(need(sc, "max", "scale")),
-                      frac(need(sc, "step", "scale")))
-        if not (scale.min < scale.max and scale.step > 0 and scale.on_grid(scale.max)):
-            raise MethodologyError("scale needs min < max and a step that reaches max", where=source)
-        sr = data.get("score", {})
-        score = ScoreRule(sr.get("code", "DS"), sr.get("name", "Score"), int(sr.get("decimals", 2)),
-                          sr.get("rounding", "half_up"))
-        if score.rounding != "half_up":
-            raise MethodologyError(f"rounding {score.rounding!r} not supported (half_up)", where=source)
-        pr = data.get("percentage")
-        percentage = (
-            PercentageRule(pr.get("code", "DP"), pr.get("name", "Percentage"),
-                           int(pr.get("decimals", 2)), pr.get("introduced"))
-            if pr else None
-        )
+    def text(self, mapping: Mapping[str, Any], key: str, where: str, default: str | None = None,
+             max_length: int = 200) -> str:
+        value = mapping.get(key, default) if default is not None else self.need(mapping, key, where)
+        if isinstance(value, int | float) and not isinstance(value, bool) and key == "version":
+            value = str(value)
+        if not isinstance(value, str):
+            raise self.fail(f"{key!r} in [{where}] must be a string", key)
+        if len(value) > max_length:
+            raise self.fail(f"{key!r} in [{where}] is longer than {max_length} characters", key)
+        return value
+
+    def texts(self, value: Any, key: str, where: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(f"{key!r} in [{where}] must be an array of strings", key)
+        return tuple(value)
+
+    def number(self, value: Any, key: str, where: str) -> Fraction:
+        """A plain decimal (a TOML string, integer or float) within ±MAX_SCALE."""
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise self.fail(f"{key!r} in [{where}] must be a number", key)
+        try:
+            v = frac(value, field=key)
+        except InvalidRating as exc:
+            raise self.fail(f"[{where}] {exc.message}", key) from None
+        if abs(v) > MAX_SCALE:
+            raise self.fail(f"{key!r} in [{where}] is out of range (at most {MAX_SCALE} either "
+                            "way)", key)
+        return v
+
+    def integer(self, value: Any, key: str, where: str, lo: int, hi: int) -> int:
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() \
+                and len(value.strip()) <= 4:
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.fail(f"{key!r} in [{where}] must be a whole number", key)
+        if not lo <= value <= hi:
+            raise self.fail(f"{key!r} in [{where}] is {value}: it must be between {lo} and {hi}",
+                            key)
+        return value
+
+    def pair(self, value: Any, key: str, where: str) -> tuple[Fraction, Fraction]:
+        if not isinstance(value, list) or len(value) != 2:
+            raise self.fail(f"{key!r} in [{where}] must be a pair [low, high]", key)
+        lo, hi = (self.number(v, key, where) for v in value)
+        if lo > hi:
+            raise self.fail(f"{key!r} in [{where}] runs from {plain(lo)} down to {plain(hi)}", key)
+        return lo, hi
+
+    # -- the parts ------------------------------------------------------------------------
+    def scale(self, data: Mapping[str, Any]) -> Scale:
+        sc = self.table(self.need(data, "scale", "top level"), "scale")
+        lo, hi, step = (self.number(self.need(sc, k, "scale"), k, "scale")
+                        for k in ("min", "max", "step"))
+        for key, v in (("min", lo), ("max", hi), ("step", step)):
+            if (v * 100).denominator != 1:
+                raise self.fail(f"{key!r} in [scale] has more than two decimals", key)
+        if not (lo < hi and step > 0):
+            raise self.fail("scale needs min < max and a positive step")
+        steps = (hi - lo) / step
+        if steps.denominator != 1:
+            raise self.fail("scale needs a step that reaches max from min", "step")
+        if steps > MAX_GRID:
+            raise self.fail(f"the scale has {steps} steps: at most {MAX_GRID}", "step")
+        return Scale(lo, hi, step)
+
+    def score(self, data: Mapping[str, Any]) -> ScoreRule:
+        sr = self.table(data.get("score", {}), "score")
+        rule = ScoreRule(self.text(sr, "code", "score", "DS", 8), self.text(sr, "name", "score", "Score"),
+                         self.integer(sr.get("decimals", 2), "decimals", "score", 0, MAX_DECIMALS),
+                         self.text(sr, "rounding", "score", "half_up"))
+        if rule.rounding != "half_up":
+            raise self.fail(f"rounding {rule.rounding!r} not supported (half_up)", "rounding")
+        return rule
+
+    def percentage(self, data: Mapping[str, Any]) -> PercentageRule | None:
+        if "percentage" not in data:
+            return None
+        pr = self.table(data["percentage"], "percentage")
+        introduced = pr.get("introduced")
+        return PercentageRule(
+            self.text(pr, "code", "percentage", "DP", 8),
+            self.text(pr, "name", "percentage", "Percentage"),
+            self.integer(pr.get("decimals", 2), "decimals", "percentage", 0, MAX_DECIMALS),
+            None if introduced is None else self.integer(introduced, "introduced", "percentage",
+                                                         *_YEARS))
+
+    def categories(self, data: Mapping[str, Any]) -> dict[str, Category]:
         cats: dict[str, Category] = {}
-        for i, c in enumerate(need(data, "categories", "top level")):
-            code = need(c, "code", f"categories #{i + 1}").upper()
+        for i, c in enumerate(self.tables(self.need(data, "categories", "top level"), "categories")):
+            where = f"categories #{i + 1}"
+            code = self.text(c, "code", where, max_length=16).upper()
+            if not _CODE.fullmatch(code):
+                raise self.fail(f"category code {code!r} must be a letter then letters, digits "
+                                "or _ (at most 16)", "code")
             if code in cats:
-                raise MethodologyError(f"category {code} defined twice", where=source)
-            cats[code] = Category(code, need(c, "name", f"categories.{code}"), c.get("covers", ""),
-                                  tuple(c.get("aliases", ())), frac(c.get("weight", 1)))
-        lag = int(data.get("coverage", {}).get("lag_years", 1))
+                raise self.fail(f"category {code} defined twice", "code")
+            weight = self.number(c.get("weight", 1), "weight", where)
+            if weight <= 0:
+                raise self.fail(f"'weight' in [{where}] must be positive", "weight")
+            cats[code] = Category(code, self.text(c, "name", f"categories.{code}"),
+                                  self.text(c, "covers", where, "", 4000),
+                                  self.texts(c.get("aliases", []), "aliases", where), weight)
+        if not cats:
+            raise self.fail("the methodology has no categories", "categories")
+        return cats
+
+    def editions(self, data: Mapping[str, Any], cats: Mapping[str, Category]) -> dict[int, Edition]:
+        coverage = self.table(data.get("coverage", {}), "coverage")
+        lag = self.integer(coverage.get("lag_years", 1), "lag_years", "coverage", 0, 50)
         editions: dict[int, Edition] = {}
-        for i, era in enumerate(need(data, "eras", "top level")):
+        for i, era in enumerate(self.tables(self.need(data, "eras", "top level"), "eras")):
             where = f"eras #{i + 1}"
-            direction = Direction(need(era, "direction", where))
-            codes = tuple(c.upper() for c in need(era, "categories", where))
+            try:
+                direction = Direction(self.need(era, "direction", where))
+            except ValueError:
+                raise self.fail(f"'direction' in [{where}] must be one of: "
+                                f"{', '.join(d.value for d in Direction)}", "direction") from None
+            codes = tuple(c.upper() for c in self.texts(self.need(era, "categories", where),
+                                                        "categories", where))
+            if not codes:
+                raise self.fail(f"{where} rates no category", "categories")
             for code in codes:
                 if code not in cats:
-                    raise MethodologyError(f"{where} names unknown category {code}", where=source)
-            names = {k.upper(): v for k, v in era.get("names", {}).items()}
-            labels = {int(k): v for k, v in era.get("labels", {}).items()}
-            for year in need(era, "editions", where):
-                y = int(year)
+                    raise self.fail(f"{where} names unknown category {code}", "categories")
+            names = {k.upper(): self.text(era["names"], k, f"{where}.names")
+                     for k in self.table(era.get("names", {}), f"{where}.names")}
+            labels = {self.integer(k, "labels", where, *_YEARS):
+                      self.text(era["labels"], k, f"{where}.labels", max_length=32)
+                      for k in self.table(era.get("labels", {}), f"{where}.labels")}
+            years = self.need(era, "editions", where)
+            if not isinstance(years, list):
+                raise self.fail(f"'editions' in [{where}] must be an array of years", "editions")
+            for year in years:
+                y = self.integer(year, "editions", where, *_YEARS)
                 if y in editions:
-                    raise MethodologyError(f"edition {y} is in two eras", where=source)
+                    raise self.fail(f"edition {y} is in two eras", "editions")
                 editions[y] = Edition(
                     y, labels.get(y, str(y)), direction, codes, names,
-                    date(y - lag, 1, 1), date(y - lag, 12, 31), era.get("note", ""),
+                    date(y - lag, 1, 1), date(y - lag, 12, 31),
+                    self.text(era, "note", where, "", 4000),
                 )
+        if not editions:
+            raise self.fail("the methodology has no editions", "eras")
+        return dict(sorted(editions.items()))
+
+    def bands(self, data: Mapping[str, Any], scale: Scale) -> tuple[Band, ...]:
         bands: list[Band] = []
-        for i, b in enumerate(data.get("bands", [])):
+        for i, b in enumerate(self.tables(data.get("bands", []), "bands")):
             where = f"bands #{i + 1}"
             ranges = {}
             for d in Direction:
                 if d.value in b:
-                    lo, hi = (frac(x) for x in b[d.value])
+                    lo, hi = self.pair(b[d.value], d.value, where)
+                    if lo < scale.min or hi > scale.max:
+                        raise self.fail(f"{d.value!r} in [{where}] runs outside the scale "
+                                        f"({plain(scale.min)}–{plain(scale.max)})", d.value)
                     ranges[d] = (lo, hi)
             pct = None
             if "percentage" in b:
-                p_lo, p_hi = (frac(x) for x in b["percentage"])
-                pct = (p_lo, p_hi)
-            names_by_dir = {Direction(k): v for k, v in b.get("names", {}).items()}
-            bands.append(Band(need(b, "code", where), need(b, "name", where), ranges, pct,
-                              names_by_dir, b.get("colour", "#777777")))
-    except MethodologyError:
-        raise
-    except (ValueError, TypeError, KeyError, InvalidRating) as exc:
-        raise MethodologyError(f"invalid methodology: {exc}", where=source) from exc
+                pct = self.pair(b["percentage"], "percentage", where)
+                if pct[0] < 0 or pct[1] > 100:
+                    raise self.fail(f"'percentage' in [{where}] runs outside 0–100", "percentage")
+            names_by_dir = {}
+            for k in self.table(b.get("names", {}), f"{where}.names"):
+                try:
+                    names_by_dir[Direction(k)] = self.text(b["names"], k, f"{where}.names")
+                except ValueError:
+                    raise self.fail(f"names in [{where}] are keyed by direction: "
+                                    f"{', '.join(d.value for d in Direction)}", "names") from None
+            colour = self.text(b, "colour", where, "#777777", 64)
+            if not _COLOUR.fullmatch(colour):
+                raise self.fail(f"'colour' in [{where}] must be #rgb or #rrggbb", "colour")
+            bands.append(Band(self.text(b, "code", where, max_length=16), self.text(b, "name", where),
+                              ranges, pct, names_by_dir, colour))
+        return tuple(bands)
+
+
+def parse_methodology(data: Mapping[str, Any], source: str = "<memory>") -> Methodology:
+    """Build a :class:`Methodology` from the parsed TOML, validating every value as it goes
+    (types, plain decimals, and the ranges above: no file makes a command hang or print a
+    wrong score)."""
+    load = _Loader(source)
+    data = load.table(data, "top level")
+    index = load.table(load.need(data, "index", "top level"), "index")
+    code = load.text(index, "code", "index", "custom", 32)
+    if not _INDEX_CODE.fullmatch(code):
+        raise load.fail(f"index code {code!r} must be lower-case letters, digits, '_', '.' "
+                        "or '-' (at most 32)", "code")
+    scale = load.scale(data)
+    cats = load.categories(data)
+    site = load.table(data.get("site", {}), "site")
+    if "compare" in site:
+        load.texts(site["compare"], "compare", "site")
     return Methodology(
-        code=index.get("code", "custom"), name=index.get("name", "Custom index"),
-        publisher=index.get("publisher", ""), version=str(index.get("version", "1")),
-        description=index.get("description", ""), scale=scale, score=score,
-        percentage=percentage, categories=cats, editions=dict(sorted(editions.items())),
-        bands=tuple(bands), source=source, site=dict(data.get("site", {})),
+        code=code, name=load.text(index, "name", "index", "Custom index"),
+        publisher=load.text(index, "publisher", "index", ""),
+        version=load.text(index, "version", "index", "1", 32),
+        description=load.text(index, "description", "index", "", 4000), scale=scale,
+        score=load.score(data), percentage=load.percentage(data), categories=cats,
+        editions=load.editions(data, cats), bands=load.bands(data, scale), source=source,
+        site=dict(site),
     )
 
 
@@ -402,8 +570,8 @@ def builtin_methodologies() -> list[str]:
 def load_methodology(name_or_path: str = "nit") -> Methodology:
     """A built-in methodology by name, or one from a TOML file path. Cached: it is immutable."""
     path = Path(name_or_path)
-    if path.suffix == ".toml" and path.exists():
-        raw, source = path.read_bytes(), str(path)
+    if path.suffix == ".toml" and (path.exists() or path.is_symlink()):
+        raw, source = _read_file(path), str(path)
     else:
         res = resources.files("demoscope") / "methodologies" / f"{name_or_path}.toml"
         if not res.is_file():
@@ -416,7 +584,39 @@ def load_methodology(name_or_path: str = "nit") -> Methodology:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise MethodologyError(f"not valid TOML: {exc}", where=source) from exc
+    except RecursionError:
+        raise MethodologyError("not valid TOML: nested too deeply", where=source) from None
     return parse_methodology(data, source)
+
+
+def _read_file(path: Path) -> bytes:
+    """A methodology file's bytes: a regular file of at most MAX_FILE_BYTES (a FIFO or a
+    device would block or never end)."""
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise MethodologyError(f"cannot read the file: {exc.strerror or exc}", where=str(path)
+                               ) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise MethodologyError("not a regular file", where=str(path))
+        chunks = [os.read(fd, MAX_FILE_BYTES + 1)]
+        got = len(chunks[0])
+        while chunks[-1] and got <= MAX_FILE_BYTES:
+            chunks.append(os.read(fd, MAX_FILE_BYTES + 1 - got))
+            got += len(chunks[-1])
+    except OSError as exc:
+        raise MethodologyError(f"cannot read the file: {exc.strerror or exc}", where=str(path)
+                               ) from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > MAX_FILE_BYTES:
+        raise MethodologyError(f"the file is over {MAX_FILE_BYTES // 1024} KiB", where=str(path))
+    return data
 
 
 def nit() -> Methodology:

@@ -8,24 +8,66 @@ integers of hundredths (:func:`x100`).
 
 from __future__ import annotations
 
+import math
+import re
 from decimal import Decimal
 from fractions import Fraction
 from typing import overload
 
 from demoscope.errors import InvalidRating
 
+#: The longest number accepted as text (sign, digits and point). Far more than any rating or
+#: methodology number needs, and short enough that reading, comparing or printing one costs
+#: nothing (``1e999999999`` once made a command build a billion-digit integer).
+MAX_NUMBER_LENGTH = 24
 
-def frac(text: str | int | float | Fraction) -> Fraction:
-    """An exact number from text such as ``"6.25"``. Floats go through their shortest repr so
-    that 6.25 and "6.25" agree; use text wherever a value is read from a file."""
+#: A plain decimal: an optional minus, ASCII digits, at most one point with digits after it.
+#: No exponent, no fraction bar, no full-width or other Unicode digits, no NaN or infinity.
+_PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def parse_decimal(text: str, *, field: str = "value", max_length: int = MAX_NUMBER_LENGTH
+                  ) -> Fraction:
+    """The exact value of a plain decimal written as text (``"5.75"``, ``"-2"``, ``"06.25"``).
+
+    Why this strict: a number a person or a file gives demoscope is a rating or a methodology
+    setting, always written as a plain decimal. Anything else (``1e0``, ``25/4``, ``６``,
+    ``nan``, ``1e999999999``) is far more likely a mistake than a wish, and some of it costs
+    unbounded work to evaluate; it is refused with :class:`InvalidRating` naming ``field``."""
+    t = text.strip()
+    if len(t) > max_length:
+        raise InvalidRating(f"{field} {t[:max_length]!r}… is too long for a number "
+                            f"(at most {max_length} characters)", field=field)
+    if not _PLAIN.fullmatch(t):
+        raise InvalidRating(f"{field} {t!r} is not a number: write a plain decimal such as 5.75",
+                            field=field)
+    return Fraction(t)
+
+
+def frac(text: str | int | float | Decimal | Fraction, *, field: str = "value") -> Fraction:
+    """An exact number from text such as ``"6.25"`` (a plain decimal: see
+    :func:`parse_decimal`). Floats go through their shortest repr so that 6.25 and "6.25"
+    agree; use text wherever a value is read from a file. Integers and decimals are bounded
+    like text (at most :data:`MAX_NUMBER_LENGTH` digits)."""
     if isinstance(text, Fraction):
         return text
+    if isinstance(text, bool):
+        raise InvalidRating(f"{field} {text!r} is not a number", field=field)
+    if isinstance(text, int):
+        if abs(text) >= 10**MAX_NUMBER_LENGTH:
+            raise InvalidRating(f"{field} is too large a number", field=field)
+        return Fraction(text)
     if isinstance(text, float):
-        text = repr(text)
-    try:
-        return Fraction(str(text).strip())
-    except (ValueError, ZeroDivisionError) as exc:
-        raise InvalidRating(f"{text!r} is not a number") from exc
+        if not math.isfinite(text):
+            raise InvalidRating(f"{field} {text!r} is not a number", field=field)
+        return parse_decimal(repr(text), field=field)
+    if isinstance(text, Decimal):
+        if not text.is_finite() or abs(text.adjusted()) >= MAX_NUMBER_LENGTH:
+            raise InvalidRating(f"{field} {text} is not a number in range", field=field)
+        return Fraction(text)
+    if isinstance(text, str):
+        return parse_decimal(text, field=field)
+    raise InvalidRating(f"{field} {text!r} is not a number", field=field)
 
 
 def round_half_up(value: Fraction, decimals: int = 2) -> Decimal:

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -25,7 +26,12 @@ from demoscope.errors import DemoscopeError, ReportParseError
 from demoscope.methodology import Methodology, nit
 from demoscope.reports.audit import DbLookup, audit_report
 from demoscope.reports.model import Report
-from demoscope.reports.reader import read_report
+from demoscope.reports.reader import read_report, read_report_bytes
+from demoscope.reports.source import read_stream
+
+#: The path that means standard input (the report's file name is then ``<stdin>``).
+STDIN = "-"
+STDIN_NAME = "<stdin>"
 
 #: Extensions picked up when walking a folder (explicitly named files are always read).
 REPORT_SUFFIXES = (".txt", ".text", ".pdf", ".html", ".htm")
@@ -36,10 +42,14 @@ Progress = Callable[[int, int, Path], None]
 
 def report_files(paths: Iterable[str | Path]) -> list[Path]:
     """The files to read: named files as given, folders walked recursively (sorted, hidden
-    files and folders skipped), each file once."""
+    files and folders skipped, and anything but regular files: a FIFO or a device in a folder
+    is never opened), each file once; ``-`` is standard input."""
     out: list[Path] = []
     seen: set[Path] = set()
     for raw in paths:
+        if str(raw) == STDIN:
+            out.append(Path(STDIN))
+            continue
         p = Path(raw)
         found = [p] if not p.is_dir() else sorted(
             f for f in p.rglob("*")
@@ -66,7 +76,9 @@ def read_paths(paths: Iterable[str | Path], progress: Progress | None = None, *,
     for i, path in enumerate(files, 1):
         result: Report | ReportParseError
         try:
-            report = read_report(path, m)
+            report = (read_report_bytes(read_stream(sys.stdin.buffer, STDIN_NAME), STDIN_NAME,
+                                        ".txt", m)
+                      if str(path) == STDIN else read_report(path, m))
             if audit:
                 audit_report(report, m, db_lookup)
             result = report

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
+from typing import BinaryIO
 
 from demoscope.errors import ReportParseError
 
@@ -136,8 +137,9 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
     # Open first and ask the open file what it is: a few system calls where exists(), is_dir(),
     # stat() and a buffered file object took many; the reasons given stay those of the checks
     # they replace.
+    # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, for ever.
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         if exc.errno in _MISSING:
             raise ReportParseError(name, "no such file") from None
@@ -150,6 +152,9 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
             raise ReportParseError(name, "is a directory, not a report file")
+        if not stat.S_ISREG(st.st_mode):
+            raise ReportParseError(name, f"is {_special(st.st_mode)}, not a report file "
+                                   "(give '-' to read a report from standard input)")
         _check_size(name, st.st_size, limit)
         # Up to end of file or limit + 1 bytes, as ever; asking for the size first spares a
         # buffer of the whole limit (20 MB) for every small report.
@@ -166,6 +171,32 @@ def read_bytes(path: Path, limit: int | None = None) -> bytes:
     if len(data) > limit:
         raise ReportParseError(name, f"file is over the {limit / 1e6:.1f} MB limit")
     return data
+
+
+def _special(mode: int) -> str:
+    return ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
+            or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "a special file")
+
+
+def read_stream(stream: BinaryIO, name: str, limit: int | None = None) -> bytes:
+    """Up to ``limit`` bytes of a stream (standard input), refusing more, as :func:`read_bytes`
+    refuses a file over the limit."""
+    limit = max_bytes() if limit is None else limit
+    chunks: list[bytes] = []
+    got = 0
+    try:
+        while got <= limit:
+            chunk = stream.read(min(1 << 20, limit + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+    except OSError as exc:
+        raise ReportParseError(name, f"cannot read: {exc.strerror or exc}") from None
+    if got > limit:
+        raise ReportParseError(name, f"input is over the {limit / 1e6:.1f} MB limit "
+                               "(set DEMOSCOPE_REPORT_MAX_BYTES to raise it)")
+    return b"".join(chunks)
 
 
 def _check_size(name: str, size: int, limit: int) -> None:

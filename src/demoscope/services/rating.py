@@ -7,6 +7,7 @@ needs a justification. The old value of the cell is kept in the revision history
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -16,6 +17,7 @@ from demoscope.errors import InvalidRating, NotFound, UnknownCountry
 from demoscope.methodology import Edition, Methodology
 from demoscope.numbers import fmt
 from demoscope.store import reads, writes
+from demoscope.store.models import SOURCE_LENGTH
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ def rate(engine: Engine, m: Methodology, iso3: str, year: int, category: str, va
     ed = m.edition(year)
     cat = m.category(category).code
     value = m.check_rating(ed.year, cat, value)
+    check_text("source", source, SOURCE_LENGTH)
+    check_text("justification", justification, JUSTIFICATION_LENGTH, lines=True)
     with writes.write_transaction(engine) as tx:
         check_country(tx.read, iso3)
         prev = previous_value(tx.read, m, iso3, ed, cat)
@@ -50,6 +54,28 @@ def rate(engine: Engine, m: Methodology, iso3: str, year: int, category: str, va
         old = record(tx, m, iso3, ed, cat, value, source=source, source_url=source_url,
                      justification=justification)
     return RatingChange(iso3, ed.year, cat, old, value, prev[1] if prev else None)
+
+
+#: The longest justification accepted (characters): several pages of a report, no more.
+JUSTIFICATION_LENGTH = 20_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def check_text(field: str, text: str | None, limit: int, *, lines: bool = False) -> None:
+    """Refuse text a column cannot hold the same way on every backend: longer than ``limit``
+    characters (PostgreSQL refuses what SQLite would store), control characters (PostgreSQL
+    refuses NUL), or not valid Unicode. ``lines`` allows line breaks and tabs."""
+    if text is None:
+        return
+    if len(text) > limit:
+        raise InvalidRating(f"{field} is {len(text)} characters long: at most {limit}", field=field)
+    if (_CONTROL if lines else _CONTROL_IN_LINE).search(text):
+        raise InvalidRating(f"{field} contains control characters", field=field)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidRating(f"{field} is not valid UTF-8 text", field=field) from None
 
 
 def check_country(read: reads.Reader, iso3: str) -> None:

@@ -28,7 +28,7 @@ from demoscope.dataset import (
 from demoscope.methodology import Methodology
 from demoscope.numbers import fmt, from_x100, x100
 from demoscope.services.reconstructing import rebuild
-from demoscope.store import reads, writes
+from demoscope.store import reads, schema, writes
 from demoscope.store.db import migrate
 
 Progress = Callable[[int, int], None]
@@ -56,6 +56,9 @@ def set_up_database(engine: Engine, m: Methodology, countries: CountryRegistry,
     if res.is_file():
         definition = res.read_text(encoding="utf-8")
     with writes.open_locked(engine) as tx:
+        # refuse a database that is not demoscope's or is newer, before creating anything
+        schema.check(tx.read, engine.url.render_as_string(hide_password=True), allow_empty=True,
+                     allow_older=True)
         migrate(tx.connection)
         writes.bump_data_version(tx.session)
         sync_reference(tx, m, countries, definition)
@@ -66,6 +69,17 @@ def set_up_database(engine: Engine, m: Methodology, countries: CountryRegistry,
         result.reconstructed = rebuild(tx, m).count
         writes.set_dataset(tx.session, DATASET_VERSION)
     return result
+
+
+def upgrade_schema(engine: Engine) -> tuple[str | None, str]:
+    """Migrate the schema to this demoscope's revision without loading data (``db upgrade``),
+    in one locked transaction; returns ``(revision before, revision after)``. A database that
+    is not demoscope's, or is newer, is refused before anything is changed."""
+    with writes.open_locked(engine) as tx:
+        before = schema.check(tx.read, engine.url.render_as_string(hide_password=True),
+                              allow_empty=True, allow_older=True)
+        migrate(tx.connection)
+    return before, schema.head()
 
 
 def sync_reference(tx: writes.WriteTransaction, m: Methodology, countries: CountryRegistry,

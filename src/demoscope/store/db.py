@@ -16,8 +16,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+from demoscope.errors import DatabaseError
+from demoscope.store.access import check_sqlite_file, check_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -29,18 +32,30 @@ PG_WRITE_LOCK = 0x64656D6F73636F70  # "demoscop"
 SQLITE_BUSY_TIMEOUT = 60
 
 
+#: How long a connection attempt to PostgreSQL may take (seconds) before it is reported.
+PG_CONNECT_TIMEOUT = 10
+
+
 @cache
 def get_engine(url: str) -> Engine:
-    """One engine per URL for the process. SQLite files get their folder created."""
+    """One engine per URL for the process. SQLite files get their folder created; a URL or a
+    file that cannot be a demoscope database is refused first (:mod:`demoscope.store.access`)."""
+    check_url(url)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(url.removeprefix("sqlite:///"))
+        check_sqlite_file(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create the folder of the database {path}: "
+                                f"{exc.strerror}", field="database") from None
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
         _sqlite_events(engine)
         return engine
-    return create_engine(url)
+    return create_engine(url, connect_args={"connect_timeout": PG_CONNECT_TIMEOUT})
 
 
 def _sqlite_events(engine: Engine) -> None:
@@ -97,21 +112,33 @@ def locked(engine: Engine) -> Iterator[Connection]:
 
 def migrate(bind: Engine | Connection, revision: str = "head") -> None:
     """Bring the schema to ``revision`` with Alembic (the migrations ship in the package), in
-    the given connection's transaction or in one of its own."""
+    the given connection's transaction or in one of its own. A database at a revision the
+    shipped migrations do not know (a newer demoscope's) is refused, never touched."""
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if isinstance(bind, Connection):
+        _refuse_unknown_revision(cfg, bind)
         cfg.attributes["connection"] = bind
         command.upgrade(cfg, revision)
         return
     with locked(bind) as conn:
+        _refuse_unknown_revision(cfg, conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
 
-def is_initialised(engine: Engine) -> bool:
-    """Whether ``demoscope db init`` has created the schema."""
-    return inspect(engine).has_table("ratings")
+def _refuse_unknown_revision(cfg: Any, conn: Connection) -> None:
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    current = MigrationContext.configure(conn).get_current_heads()
+    script = ScriptDirectory.from_config(cfg)
+    known = {r.revision for r in script.walk_revisions()}
+    for rev in current:
+        if rev not in known:
+            raise DatabaseError(f"the database has schema revision {rev}, newer than this "
+                                f"demoscope's {script.get_current_head()}: it was written by a "
+                                "newer demoscope; upgrade demoscope to use it", field="database")

@@ -33,6 +33,11 @@ class Base(DeclarativeBase):
     pass
 
 
+#: Length of the ``source`` columns (provenance of a value). Services check it before writing,
+#: so that SQLite (which would store more) and PostgreSQL (which refuses more) agree.
+SOURCE_LENGTH = 200
+
+
 class MethodologyRow(Base):
     __tablename__ = "methodologies"
 
@@ -110,7 +115,7 @@ class RatingRow(Base):
     scale_min_x100: Mapped[int] = mapped_column(Integer)
     scale_max_x100: Mapped[int] = mapped_column(Integer)
     step_x100: Mapped[int] = mapped_column(Integer)
-    source: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(SOURCE_LENGTH), default="")
     source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     source_edition: Mapped[int | None] = mapped_column(Integer, nullable=True)
     justification: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -141,7 +146,7 @@ class RatingRevisionRow(Base):
     rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id"))
     old_value_x100: Mapped[int | None] = mapped_column(Integer, nullable=True)
     new_value_x100: Mapped[int] = mapped_column(Integer)
-    source: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(SOURCE_LENGTH), default="")
     justification: Mapped[str | None] = mapped_column(Text, nullable=True)
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -156,7 +161,7 @@ class PublishedScoreRow(Base):
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"))
     code: Mapped[str] = mapped_column(String(8))
     value_x100: Mapped[int] = mapped_column(Integer)
-    source: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(SOURCE_LENGTH), default="")
     source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     source_edition: Mapped[int | None] = mapped_column(Integer, nullable=True)
     quirk: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -13,6 +13,7 @@ files are read with the standard library's ``sqlite3`` (opened read-only) and on
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -57,8 +58,18 @@ class SqliteReader:
             if not self.path.exists():
                 raise ConfigError(f"no database at sqlite:///{self.path}: "
                                   "run 'demoscope db init' first")
-            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
-                                   check_same_thread=False)
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            try:
+                conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            except sqlite3.OperationalError:
+                # A database in a read-only folder (a read-only medium, a shared mount) where
+                # SQLite cannot create the WAL files it reads through: nobody can write it
+                # there either, so it is read as immutable.
+                if os.access(self.path.parent, os.W_OK):
+                    raise
+                conn.close()
+                conn = sqlite3.connect(f"{uri}&immutable=1", uri=True, check_same_thread=False)
             self._local.conn = conn
         return conn
 
@@ -123,6 +134,22 @@ def _in(name: str, values: Iterable[Any], params: dict[str, Any]) -> str:
 
 
 # -- the database itself ----------------------------------------------------------------------
+
+def table_names(read: Reader) -> list[str]:
+    """Names of the tables in the database (its current schema on PostgreSQL)."""
+    if read.dialect == "sqlite":
+        sql = ("SELECT name FROM sqlite_master WHERE type = 'table' "
+               "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+    else:
+        sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+    return sorted(r[0] for r in read(sql, _NO_PARAMS))
+
+
+def schema_revision(read: Reader) -> str | None:
+    """The schema revision Alembic recorded (None: the table is there but empty)."""
+    rows = read("SELECT version_num FROM alembic_version", _NO_PARAMS)
+    return str(rows[0][0]) if rows else None
+
 
 def is_initialised(read: Reader) -> bool:
     """Whether the schema exists (``demoscope db init`` has run)."""

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from demoscope.errors import ConfigError
 from demoscope.numbers import x100
-from demoscope.store import reads
+from demoscope.store import reads, schema
 from demoscope.store.db import locked
 from demoscope.store.models import (
     CountryRow,
@@ -90,22 +90,21 @@ def open_locked(engine: Engine) -> Iterator[WriteTransaction]:
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[WriteTransaction]:
     """One serialised write transaction that bumps the data version; committed when the block
-    ends, rolled back (nothing written, version unchanged) on any error."""
+    ends, rolled back (nothing written, version unchanged) on any error. The database's schema
+    revision is checked first, under the lock (:func:`demoscope.store.schema.check`): nothing
+    is written into a schema this demoscope does not know."""
     with open_locked(engine) as tx:
+        schema.check(tx.read, engine.url.render_as_string(hide_password=True))
         bump_data_version(tx.session)
         yield tx
 
 
 def bump_data_version(session: Session) -> None:
-    """Count one more write transaction (read models keyed on the old serial are rebuilt)."""
-    from sqlalchemy.exc import DBAPIError
-
-    try:
-        done = session.execute(update(DataVersionRow).where(DataVersionRow.id == 1)
-                               .values(serial=DataVersionRow.serial + 1, changed_at=utcnow()))
-    except DBAPIError as exc:  # no such table: a database set up by an older demoscope
-        raise ConfigError("the database has no data version table: run 'demoscope db upgrade'"
-                          ) from exc
+    """Count one more write transaction (read models keyed on the old serial are rebuilt).
+    The schema is checked before (:func:`write_transaction`), so the table is there; an error
+    of the database here (read-only, disk full) is the database's own and says so."""
+    done = session.execute(update(DataVersionRow).where(DataVersionRow.id == 1)
+                           .values(serial=DataVersionRow.serial + 1, changed_at=utcnow()))
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise ConfigError("the database has no data version row: run 'demoscope db upgrade'")
 

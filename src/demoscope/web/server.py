@@ -6,7 +6,31 @@ the site serves (SQLite serves many readers well, but one writer at a time).
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
+
+from demoscope.errors import ConfigError
+
+
+def check_listen(host: str, port: int) -> None:
+    """Refuse, in one line, an address the server could not listen on (unknown host, port in
+    use, not allowed), before uvicorn starts and would report it in a log of its own."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: unknown host ({exc})",
+                          field="host") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            reason = {errno.EADDRINUSE: "the port is in use", errno.EACCES: "permission denied",
+                      errno.EADDRNOTAVAIL: "no such address on this machine"
+                      }.get(exc.errno or 0, exc.strerror or str(exc))
+            raise ConfigError(f"cannot listen on {host}:{port}: {reason}", field="port") from None
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
