@@ -110,3 +110,45 @@ class OutputError(DemoscopeError):
 
     exit_code = 8
     http_status = 500
+
+
+class Unauthorized(DemoscopeError):
+    """No credentials, or a wrong password, token or session (HTTP 401)."""
+
+    exit_code = 9
+    http_status = 401
+
+
+class Forbidden(DemoscopeError):
+    """A person whose role (or assigned countries) does not allow the action (HTTP 403)."""
+
+    exit_code = 9
+    http_status = 403
+
+
+class TooManyAttempts(DemoscopeError):
+    """Too many failed logins for one user in a short time (HTTP 429)."""
+
+    exit_code = 9
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class StaleVersion(ConflictError):
+    """An optimistic-locking conflict: someone saved since the version the writer read.
+    ``extra`` carries both values so that nothing the writer typed is lost."""
+
+    def __init__(self, message: str, *, field: str | None = "version", extra: dict | None = None):
+        self.extra = dict(extra or {})
+        super().__init__(message, field=field)
+
+
+class PublicationRefused(ConflictError):
+    """Publication refused: ``extra["missing"]`` lists ``{"iso3", "category", "rule"}``."""
+
+    def __init__(self, message: str, missing: list[dict[str, str]]):
+        self.extra = {"missing": missing}
+        super().__init__(message)

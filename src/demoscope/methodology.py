@@ -12,7 +12,7 @@ import difflib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from fractions import Fraction
@@ -27,6 +27,10 @@ from demoscope.numbers import fmt, frac, plain
 __all__ = ["Band", "Category", "Direction", "Edition", "Era", "Methodology", "PercentageRule",
            "Scale", "ScoreRule", "builtin_methodologies", "eras", "fmt", "frac", "load_methodology",
            "nit", "parse_methodology", "year_ranges"]
+
+
+#: How many years after its last edition a methodology answers for (continued editions).
+CONTINUATION_YEARS = 50
 
 
 class Direction(StrEnum):
@@ -122,6 +126,9 @@ class Edition:
     coverage_start: date
     coverage_end: date
     note: str = ""
+    #: True for a year after the methodology's last edition: a team continuing the index runs
+    #: it on the last era's rules, but the methodology's publisher never published it.
+    continued: bool = False
 
     def uses(self, category: str) -> bool:
         return category in self.categories
@@ -169,10 +176,27 @@ class Methodology:
             raise UnknownEdition(f"edition {year!r} is not a year", field="edition") from None
         if y not in self.editions:
             years = sorted(self.editions)
+            if years and years[-1] < y <= years[-1] + CONTINUATION_YEARS:
+                return self.continued_edition(y)
             raise UnknownEdition(
                 f"{self.name} has no {y} edition (editions: {_ranges(years)})", field="edition"
             )
         return self.editions[y]
+
+    def continued_edition(self, year: int) -> Edition:
+        """An edition after the methodology's last one, on its last era's rules (categories,
+        their names, direction, coverage lag), marked ``continued``: a team that carries the
+        index on rates it this way, and nothing pretends the publisher published it."""
+        last = self.editions[max(self.editions)]
+        if year <= last.year:
+            raise UnknownEdition(f"{year} is not after {self.name}'s last edition ({last.year})",
+                                 field="edition")
+        lag = last.year - last.coverage_end.year
+        note = (f"Not an edition of {self.publisher or self.name}: continues the rules of its "
+                f"last edition ({last.label}).")
+        return replace(last, year=year, label=str(year),
+                       coverage_start=date(year - lag, 1, 1), coverage_end=date(year - lag, 12, 31),
+                       note=note, continued=True)
 
     def previous_edition(self, year: int) -> Edition | None:
         earlier = [y for y in self.editions if y < year]

@@ -278,3 +278,201 @@ class DataVersionRow(Base):
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (CheckConstraint("id = 1", name="ck_data_version_one_row"),)
+
+
+# -- the assessment workflow (issue 12) ---------------------------------------------------------
+# People, their credentials, editions being assessed, proposals, consensus, report drafts and
+# the audit log. Draft values live here, never in ``ratings``: public reads cannot see them.
+# Publication copies the consensus into ``ratings`` through the constrained ratings path.
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    countries: Mapped[str] = mapped_column(Text, default="")  # "KAZ,KGZ" (authors)
+    password_hash: Mapped[str] = mapped_column(Text)
+    disabled: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'editor', 'author', 'reviewer', 'viewer')",
+                        name="ck_user_role"),
+    )
+
+
+class CredentialRow(Base):
+    """An API token or a web session: only the SHA-256 of the secret is stored."""
+
+    __tablename__ = "credentials"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(8))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (CheckConstraint("kind IN ('token', 'session')", name="ck_credential_kind"),)
+
+
+class LoginFailureRow(Base):
+    """A failed login, kept to refuse guessing (too many for one user within a minute)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_login_failures_user", "username", "at"),)
+
+
+class AssessmentEditionRow(Base):
+    """An edition being assessed: its state and the methodology version pinned when opened."""
+
+    __tablename__ = "assessment_editions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    methodology: Mapped[str] = mapped_column(ForeignKey("methodologies.code"))
+    year: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))
+    methodology_version: Mapped[str] = mapped_column(String(32))
+    direction: Mapped[str] = mapped_column(String(16))
+    opened_by: Mapped[str] = mapped_column(String(64))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("methodology", "year", name="uq_assessment_edition"),
+        CheckConstraint("state IN ('drafting', 'review', 'consensus', 'published')",
+                        name="ck_assessment_edition_state"),
+    )
+
+
+class AssessmentRow(Base):
+    """One country in an assessment edition; ``version`` is bumped by every consensus write."""
+
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("assessment_editions.id"))
+    country_iso3: Mapped[str] = mapped_column(ForeignKey("countries.iso3"))
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (UniqueConstraint("edition_id", "country_iso3", name="uq_assessment"),)
+
+
+class AssessmentCellRow(Base):
+    """One category of an assessment: the previous edition's value and the starting value
+    (both on the new edition's scale), and the editor's consensus with its justification."""
+
+    __tablename__ = "assessment_cells"
+
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(16), primary_key=True)
+    previous_x100: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    previous_edition: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    starting_x100: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    starting_edition: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    consensus_x100: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    justification: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ConsensusRevisionRow(Base):
+    """Every accepted consensus write (nothing an editor saved is lost)."""
+
+    __tablename__ = "consensus_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    category: Mapped[str] = mapped_column(String(16))
+    old_x100: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    new_x100: Mapped[int] = mapped_column(Integer)
+    justification: Mapped[str | None] = mapped_column(Text, nullable=True)
+    version: Mapped[int] = mapped_column(Integer)  # the assessment's version this write made
+    username: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProposalRow(Base):
+    """A participant's proposal; a new one from the same person supersedes (never replaces)
+    the earlier, so the history of every rater stays queryable."""
+
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    category: Mapped[str] = mapped_column(String(16))
+    username: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    value_x100: Mapped[int] = mapped_column(Integer)
+    justification: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_proposals_assessment", "assessment_id", "category"),)
+
+
+class CommentRow(Base):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    category: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    username: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ConfirmationRow(Base):
+    """An editor's confirmation of a large change (a category, or the score's band crossing),
+    valid for the value it confirmed."""
+
+    __tablename__ = "confirmations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    code: Mapped[str] = mapped_column(String(16))
+    value_x100: Mapped[int] = mapped_column(Integer)
+    username: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReportDraftRow(Base):
+    """One version of a country report draft (parts and footnotes as JSON); append-only."""
+
+    __tablename__ = "report_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    parts: Mapped[str] = mapped_column(Text)
+    footnotes: Mapped[str] = mapped_column(Text)
+    username: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("assessment_id", "version", name="uq_report_draft"),)
+
+
+class AuditRow(Base):
+    """The audit log: one entry per write, append-only (triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    object: Mapped[str] = mapped_column(Text)
+    edition: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    iso3: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    before: Mapped[str | None] = mapped_column(Text, nullable=True)
+    after: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    __table_args__ = (Index("ix_audit_edition", "edition", "iso3"),)

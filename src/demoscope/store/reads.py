@@ -531,3 +531,310 @@ def _where_year(year: int | None, params: dict[str, Any]) -> str:
         return ""
     params["y"] = year
     return " AND e.year = :y"
+
+
+def country_revisions(read: Reader, methodology: str, iso3: str) -> list[tuple[int, str, Revision]]:
+    """Every recorded change of one country's ratings ``(edition, category, revision)``, by
+    edition, category and time (corrections of published values among them)."""
+    rows = read(
+        "SELECT e.year, r.category, v.old_value_x100, v.new_value_x100, v.source, v.justification, "
+        "v.changed_at FROM rating_revisions v JOIN ratings r ON r.id = v.rating_id "
+        "JOIN editions e ON e.id = r.edition_id WHERE e.methodology = :m AND r.country_iso3 = :iso3 "
+        "ORDER BY e.year, r.category, v.id", {"m": methodology, "iso3": iso3})
+    return [(y, c, Revision(None if o is None else Fraction(o, 100), Fraction(n, 100), s, j, t))
+            for y, c, o, n, s, j, t in rows]
+
+
+def edition_revisions(read: Reader, methodology: str, year: int, source: str
+                      ) -> list[tuple[str, str, Revision]]:
+    """``(iso3, category, revision)`` of one edition's revisions with ``source`` (e.g. the
+    workflow's corrections), oldest first."""
+    rows = read(
+        "SELECT r.country_iso3, r.category, v.old_value_x100, v.new_value_x100, v.source, "
+        "v.justification, v.changed_at FROM rating_revisions v JOIN ratings r ON r.id = v.rating_id "
+        "JOIN editions e ON e.id = r.edition_id WHERE e.methodology = :m AND e.year = :y "
+        "AND v.source = :s ORDER BY v.id", {"m": methodology, "y": year, "s": source})
+    return [(i, c, Revision(None if o is None else Fraction(o, 100), Fraction(n, 100), s, j, t))
+            for i, c, o, n, s, j, t in rows]
+
+
+# -- the assessment workflow --------------------------------------------------------------------
+
+def utc(value: datetime | str | None) -> datetime | None:
+    """A stored time as an aware UTC datetime (SQLite hands back text without a zone)."""
+    if value is None:
+        return None
+    from datetime import UTC
+
+    t = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
+
+
+class UserRecord(NamedTuple):
+    id: int
+    username: str
+    role: str
+    countries: tuple[str, ...]
+    password_hash: str
+    disabled: bool
+    created_at: datetime | str
+
+
+_USER_COLS = "id, username, role, countries, password_hash, disabled, created_at"
+
+
+def _user(r: Row) -> UserRecord:
+    i, u, role, countries, h, d, t = r
+    return UserRecord(i, u, role, tuple(c for c in (countries or "").split(",") if c), h, bool(d), t)
+
+
+def user_by_name(read: Reader, username: str) -> UserRecord | None:
+    rows = read(f"SELECT {_USER_COLS} FROM users WHERE username = :u", {"u": username})
+    return _user(rows[0]) if rows else None
+
+
+def users(read: Reader) -> list[UserRecord]:
+    """Every person, by name."""
+    return [_user(r) for r in read(f"SELECT {_USER_COLS} FROM users ORDER BY username", {})]
+
+
+class Credential(NamedTuple):
+    user: UserRecord
+    kind: str
+    csrf: str
+    expires_at: datetime | str
+
+
+def credential(read: Reader, secret_hash: str) -> Credential | None:
+    """The token or session with this secret's hash, with its person (expiry unchecked)."""
+    rows = read(
+        "SELECT u.id, u.username, u.role, u.countries, u.password_hash, u.disabled, u.created_at, "
+        "c.kind, c.csrf, c.expires_at FROM credentials c JOIN users u ON u.id = c.user_id "
+        "WHERE c.secret_hash = :h", {"h": secret_hash})
+    if not rows:
+        return None
+    r = rows[0]
+    return Credential(_user(r[:7]), r[7], r[8], r[9])
+
+
+def recent_login_failures(read: Reader, username: str, limit: int) -> list[datetime | str]:
+    """Times of the last ``limit`` failed logins for ``username``, newest first."""
+    return [r[0] for r in read("SELECT at FROM login_failures WHERE username = :u "
+                               "ORDER BY id DESC LIMIT :n", {"u": username, "n": limit})]
+
+
+class AssessmentEdition(NamedTuple):
+    id: int
+    year: int
+    state: str
+    methodology_version: str
+    direction: str
+    opened_by: str
+    opened_at: datetime | str
+    published_at: datetime | str | None
+
+
+_AED_COLS = "id, year, state, methodology_version, direction, opened_by, opened_at, published_at"
+
+
+def assessment_edition(read: Reader, methodology: str, year: int, *, for_update: bool = False
+                       ) -> AssessmentEdition | None:
+    """An edition being assessed (or published through the workflow), or None."""
+    lock = " FOR UPDATE" if for_update and read.dialect == "postgresql" else ""
+    rows = read(f"SELECT {_AED_COLS} FROM assessment_editions WHERE methodology = :m "
+                f"AND year = :y{lock}", {"m": methodology, "y": year})
+    return AssessmentEdition._make(rows[0]) if rows else None
+
+
+def assessment_editions(read: Reader, methodology: str) -> list[AssessmentEdition]:
+    """Every edition the workflow opened, newest first."""
+    return [AssessmentEdition._make(r) for r in read(
+        f"SELECT {_AED_COLS} FROM assessment_editions WHERE methodology = :m ORDER BY year DESC",
+        {"m": methodology})]
+
+
+def assessment_versions(read: Reader, edition_id: int) -> dict[str, tuple[int, int]]:
+    """``{iso3: (assessment id, version)}`` of an assessment edition's countries."""
+    return {iso3: (i, v) for i, iso3, v in read(
+        "SELECT id, country_iso3, version FROM assessments WHERE edition_id = :e "
+        "ORDER BY country_iso3", {"e": edition_id})}
+
+
+class CellRecord(NamedTuple):
+    """One category of an assessment (values on the edition's own scale)."""
+
+    previous: Fraction | None
+    previous_edition: int | None
+    starting: Fraction | None
+    starting_edition: int | None
+    consensus: Fraction | None
+    justification: str | None
+    updated_by: str | None
+    updated_at: datetime | str | None
+
+
+def _f(v: int | None) -> Fraction | None:
+    return None if v is None else Fraction(v, 100)
+
+
+def assessment_cells(read: Reader, edition_id: int, iso3: str | None = None
+                     ) -> dict[str, dict[str, CellRecord]]:
+    """``{iso3: {category: cell}}`` of an assessment edition (one country, or all)."""
+    params: dict[str, Any] = {"e": edition_id}
+    sql = ("SELECT a.country_iso3, c.category, c.previous_x100, c.previous_edition, "
+           "c.starting_x100, c.starting_edition, c.consensus_x100, c.justification, c.updated_by, "
+           "c.updated_at FROM assessment_cells c JOIN assessments a ON a.id = c.assessment_id "
+           "WHERE a.edition_id = :e")
+    if iso3 is not None:
+        sql += " AND a.country_iso3 = :iso3"
+        params["iso3"] = iso3
+    out: dict[str, dict[str, CellRecord]] = defaultdict(dict)
+    for i, cat, p, pe, s, se, c, j, by, at in read(sql, params):
+        out[i][cat] = CellRecord(_f(p), pe, _f(s), se, _f(c), j, by, at)
+    return dict(out)
+
+
+class ProposalRecord(NamedTuple):
+    """One proposal as made (a later one by the same person supersedes it, both are kept)."""
+
+    id: int
+    year: int
+    iso3: str
+    category: str
+    username: str
+    role: str
+    value: Fraction
+    justification: str
+    at: datetime | str
+
+
+def proposals(read: Reader, methodology: str, *, year: int | None = None,
+              iso3: str | None = None, username: str | None = None) -> list[ProposalRecord]:
+    """Every proposal ever made (history included), oldest first, optionally of one edition,
+    country or person: the one query behind the assessment, the divergence view and the
+    statistics of raters."""
+    where = ["e.methodology = :m"]
+    params: dict[str, Any] = {"m": methodology}
+    for col, name, value in (("e.year", "y", year), ("a.country_iso3", "iso3", iso3),
+                             ("p.username", "u", username)):
+        if value is not None:
+            where.append(f"{col} = :{name}")
+            params[name] = value
+    rows = read(
+        "SELECT p.id, e.year, a.country_iso3, p.category, p.username, p.role, p.value_x100, "
+        "p.justification, p.at FROM proposals p JOIN assessments a ON a.id = p.assessment_id "
+        "JOIN assessment_editions e ON e.id = a.edition_id "
+        f"WHERE {' AND '.join(where)} ORDER BY p.id", params)
+    return [ProposalRecord(i, y, c, k, u, r, Fraction(v, 100), j, t)
+            for i, y, c, k, u, r, v, j, t in rows]
+
+
+class CommentRecord(NamedTuple):
+    id: int
+    category: str | None
+    username: str
+    role: str
+    text: str
+    at: datetime | str
+
+
+def comments(read: Reader, edition_id: int, iso3: str) -> list[CommentRecord]:
+    return [CommentRecord._make(r) for r in read(
+        "SELECT m.id, m.category, m.username, m.role, m.text, m.at FROM comments m "
+        "JOIN assessments a ON a.id = m.assessment_id WHERE a.edition_id = :e "
+        "AND a.country_iso3 = :iso3 ORDER BY m.id", {"e": edition_id, "iso3": iso3})]
+
+
+def confirmations(read: Reader, edition_id: int) -> dict[str, dict[str, Fraction]]:
+    """``{iso3: {code: last value confirmed}}`` of an assessment edition."""
+    out: dict[str, dict[str, Fraction]] = defaultdict(dict)
+    for iso3, code, v in read(
+            "SELECT a.country_iso3, c.code, c.value_x100 FROM confirmations c "
+            "JOIN assessments a ON a.id = c.assessment_id WHERE a.edition_id = :e ORDER BY c.id",
+            {"e": edition_id}):
+        out[iso3][code] = Fraction(v, 100)
+    return dict(out)
+
+
+class ConsensusRevision(NamedTuple):
+    iso3: str
+    category: str
+    old: Fraction | None
+    new: Fraction
+    justification: str | None
+    version: int
+    username: str
+    at: datetime | str
+
+
+def consensus_revisions(read: Reader, edition_id: int, iso3: str | None = None
+                        ) -> list[ConsensusRevision]:
+    """Every accepted consensus write of an assessment edition, oldest first."""
+    params: dict[str, Any] = {"e": edition_id}
+    sql = ("SELECT a.country_iso3, r.category, r.old_x100, r.new_x100, r.justification, r.version, "
+           "r.username, r.at FROM consensus_revisions r JOIN assessments a ON a.id = r.assessment_id "
+           "WHERE a.edition_id = :e")
+    if iso3 is not None:
+        sql += " AND a.country_iso3 = :iso3"
+        params["iso3"] = iso3
+    return [ConsensusRevision(i, c, _f(o), Fraction(n, 100), j, v, u, t)
+            for i, c, o, n, j, v, u, t in read(sql + " ORDER BY r.id", params)]
+
+
+class DraftRecord(NamedTuple):
+    version: int
+    parts: str  # JSON
+    footnotes: str  # JSON
+    username: str
+    at: datetime | str
+
+
+def report_drafts(read: Reader, edition_id: int, iso3: str, *, latest: bool = True
+                  ) -> list[DraftRecord]:
+    """The report draft's versions of one country, newest first (only the newest: ``latest``)."""
+    rows = read(
+        "SELECT d.version, d.parts, d.footnotes, d.username, d.at FROM report_drafts d "
+        "JOIN assessments a ON a.id = d.assessment_id WHERE a.edition_id = :e "
+        "AND a.country_iso3 = :iso3 ORDER BY d.version DESC" + (" LIMIT 1" if latest else ""),
+        {"e": edition_id, "iso3": iso3})
+    return [DraftRecord._make(r) for r in rows]
+
+
+def draft_authors(read: Reader, edition_id: int, iso3: str) -> list[str]:
+    """Who wrote versions of a country's report draft, first contribution first."""
+    rows = read(
+        "SELECT d.username, MIN(d.version) FROM report_drafts d JOIN assessments a "
+        "ON a.id = d.assessment_id WHERE a.edition_id = :e AND a.country_iso3 = :iso3 "
+        "GROUP BY d.username ORDER BY MIN(d.version)", {"e": edition_id, "iso3": iso3})
+    return [r[0] for r in rows]
+
+
+class AuditRecord(NamedTuple):
+    id: int
+    at: datetime | str
+    username: str
+    action: str
+    object: str
+    edition: int | None
+    iso3: str | None
+    before: str | None
+    after: str | None
+
+
+def audit_entries(read: Reader, *, edition: int | None = None, iso3: str | None = None,
+                  username: str | None = None, limit: int | None = None, offset: int = 0
+                  ) -> list[AuditRecord]:
+    """Audit log entries, oldest first, optionally of one edition, country or person."""
+    where: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {}
+    for col, name, value in (("edition", "e", edition), ("iso3", "i", iso3),
+                             ("username", "u", username)):
+        if value is not None:
+            where.append(f"{col} = :{name}")
+            params[name] = value
+    page = " LIMIT :n OFFSET :o" if limit is not None else ""
+    if limit is not None:
+        params.update(n=limit, o=offset)
+    return [AuditRecord._make(r) for r in read(
+        "SELECT id, at, username, action, object, edition, iso3, before, after FROM audit_log "
+        f"WHERE {' AND '.join(where)} ORDER BY id{page}", params)]

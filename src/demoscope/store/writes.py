@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
@@ -36,17 +36,29 @@ from demoscope.numbers import x100
 from demoscope.store import reads, schema
 from demoscope.store.db import locked
 from demoscope.store.models import (
+    AssessmentCellRow,
+    AssessmentEditionRow,
+    AssessmentRow,
+    AuditRow,
+    CommentRow,
+    ConfirmationRow,
+    ConsensusRevisionRow,
     CountryRow,
+    CredentialRow,
     DataVersionRow,
     EditionCategoryRow,
     EditionRow,
     HeadlineRow,
+    LoginFailureRow,
     MethodologyRow,
     PrintedChangeRow,
+    ProposalRow,
     PublishedScoreRow,
     RatingRevisionRow,
     RatingRow,
     ReconstructedRatingRow,
+    ReportDraftRow,
+    UserRow,
     utcnow,
 )
 
@@ -96,6 +108,15 @@ def write_transaction(engine: Engine) -> Iterator[WriteTransaction]:
     with open_locked(engine) as tx:
         schema.check(tx.read, engine.url.render_as_string(hide_password=True))
         bump_data_version(tx.session)
+        yield tx
+
+
+@contextmanager
+def auth_transaction(engine: Engine) -> Iterator[WriteTransaction]:
+    """A serialised write transaction that leaves the data version alone: for credentials
+    (sessions, tokens) and failed logins, which change no rating, draft or person, so the
+    read models built at this version stay right."""
+    with open_locked(engine) as tx:
         yield tx
 
 
@@ -240,3 +261,140 @@ def replace_reconstructed(session: Session, iso3s: Iterable[str],
     batch = list(rows)
     if batch:
         session.execute(insert(ReconstructedRatingRow), batch)
+
+
+# -- the assessment workflow (plain values; the rules are in services/ and workflow/) ----------
+
+
+def add_user(session: Session, username: str, role: str, countries: str, password_hash: str) -> int:
+    """A person; returns the new id."""
+    row = UserRow(username=username, role=role, countries=countries, password_hash=password_hash,
+                  disabled=0, created_at=utcnow())
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def set_user_disabled(session: Session, user_id: int, disabled: bool) -> None:
+    session.execute(update(UserRow).where(UserRow.id == user_id).values(disabled=int(disabled)))
+
+
+def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
+    session.execute(update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash))
+
+
+def add_credential(session: Session, user_id: int, kind: str, secret_hash: str, csrf: str,
+                   expires_at: datetime) -> None:
+    """A token or session, stored as the SHA-256 of its secret."""
+    session.add(CredentialRow(user_id=user_id, kind=kind, secret_hash=secret_hash, csrf=csrf,
+                              created_at=utcnow(), expires_at=expires_at))
+
+
+def delete_credential(session: Session, secret_hash: str) -> None:
+    session.execute(delete(CredentialRow).where(CredentialRow.secret_hash == secret_hash))
+
+
+def delete_user_credentials(session: Session, user_id: int) -> None:
+    session.execute(delete(CredentialRow).where(CredentialRow.user_id == user_id))
+
+
+def delete_expired_credentials(session: Session, now: datetime) -> None:
+    session.execute(delete(CredentialRow).where(CredentialRow.expires_at < now))
+
+
+def add_login_failure(session: Session, username: str) -> None:
+    session.add(LoginFailureRow(username=username, at=utcnow()))
+
+
+def delete_login_failures(session: Session, before: datetime) -> None:
+    session.execute(delete(LoginFailureRow).where(LoginFailureRow.at < before))
+
+
+def add_assessment_edition(session: Session, methodology: str, year: int, state: str,
+                           methodology_version: str, direction: str, opened_by: str) -> int:
+    row = AssessmentEditionRow(methodology=methodology, year=year, state=state,
+                               methodology_version=methodology_version, direction=direction,
+                               opened_by=opened_by, opened_at=utcnow())
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def set_edition_state(session: Session, edition_id: int, state: str,
+                      published_at: datetime | None = None) -> None:
+    values: dict[str, Any] = {"state": state}
+    if published_at is not None:
+        values["published_at"] = published_at
+    session.execute(update(AssessmentEditionRow).where(AssessmentEditionRow.id == edition_id)
+                    .values(**values))
+
+
+def add_assessment(session: Session, edition_id: int, iso3: str,
+                   cells: Mapping[str, tuple[Fraction | None, int | None, Fraction | None, int | None]]
+                   ) -> int:
+    """A country in an assessment edition with its cells ``{category: (previous, previous
+    edition, starting, starting edition)}``; returns the assessment id."""
+    row = AssessmentRow(edition_id=edition_id, country_iso3=iso3, version=0)
+    session.add(row)
+    session.flush()
+    for cat, (prev, prev_ed, start, start_ed) in cells.items():
+        session.add(AssessmentCellRow(
+            assessment_id=row.id, category=cat,
+            previous_x100=None if prev is None else x100(prev), previous_edition=prev_ed,
+            starting_x100=None if start is None else x100(start), starting_edition=start_ed))
+    return row.id
+
+
+def put_consensus(session: Session, assessment_id: int, category: str, old: Fraction | None,
+                  value: Fraction, justification: str | None, expected_version: int,
+                  username: str) -> int:
+    """Set one consensus value and bump the assessment's version, only if the version is still
+    ``expected_version`` (returns the new version, or -1 when someone else saved first); the
+    write is kept in ``consensus_revisions``."""
+    bumped = session.execute(update(AssessmentRow).where(
+        AssessmentRow.id == assessment_id, AssessmentRow.version == expected_version)
+        .values(version=AssessmentRow.version + 1))
+    if bumped.rowcount != 1:  # type: ignore[attr-defined]
+        return -1
+    now = utcnow()
+    session.execute(update(AssessmentCellRow).where(
+        AssessmentCellRow.assessment_id == assessment_id, AssessmentCellRow.category == category)
+        .values(consensus_x100=x100(value), justification=justification, updated_by=username,
+                updated_at=now))
+    session.add(ConsensusRevisionRow(
+        assessment_id=assessment_id, category=category,
+        old_x100=None if old is None else x100(old), new_x100=x100(value),
+        justification=justification, version=expected_version + 1, username=username, at=now))
+    return expected_version + 1
+
+
+def add_proposal(session: Session, assessment_id: int, category: str, username: str, role: str,
+                 value: Fraction, justification: str) -> None:
+    session.add(ProposalRow(assessment_id=assessment_id, category=category, username=username,
+                            role=role, value_x100=x100(value), justification=justification,
+                            at=utcnow()))
+
+
+def add_comment(session: Session, assessment_id: int, category: str | None, username: str,
+                role: str, text: str) -> None:
+    session.add(CommentRow(assessment_id=assessment_id, category=category, username=username,
+                           role=role, text=text, at=utcnow()))
+
+
+def add_confirmation(session: Session, assessment_id: int, code: str, value: Fraction,
+                     username: str) -> None:
+    session.add(ConfirmationRow(assessment_id=assessment_id, code=code, value_x100=x100(value),
+                                username=username, at=utcnow()))
+
+
+def add_report_draft(session: Session, assessment_id: int, version: int, parts: str,
+                     footnotes: str, username: str) -> None:
+    session.add(ReportDraftRow(assessment_id=assessment_id, version=version, parts=parts,
+                               footnotes=footnotes, username=username, at=utcnow()))
+
+
+def add_audit(session: Session, username: str, action: str, obj: str, edition: int | None,
+              iso3: str | None, before: str | None, after: str | None) -> None:
+    """Append one audit entry (the table refuses UPDATE and DELETE)."""
+    session.add(AuditRow(at=utcnow(), username=username, action=action, object=obj,
+                         edition=edition, iso3=iso3, before=before, after=after))

@@ -63,6 +63,7 @@ def error_body(exc: DemoscopeError) -> dict[str, Any]:
     suggestions = getattr(exc, "suggestions", None)
     if suggestions:
         body["suggestions"] = list(suggestions)
+    body.update(getattr(exc, "extra", None) or {})  # a conflict's values, a refusal's list
     return body
 
 
