@@ -34,6 +34,16 @@ Change = TypedDict("Change", {"category": str, "from": float, "to": float, "verb
                               "sentence": str})
 
 
+class CorrectionNote(TypedDict):
+    """A correction of a published value of this scorecard (old → new, its reason)."""
+
+    category: str
+    old: float | None
+    new: float
+    reason: str | None
+    at: str | None
+
+
 class Scorecard(TypedDict):
     """Exactly the object ``demoscope show --json`` prints."""
 
@@ -65,6 +75,7 @@ class Scorecard(TypedDict):
     #: a full row reconstructed from an earlier one and the changes printed since, with its
     #: provenance; never merged into ``ratings`` (None: no reconstruction)
     reconstructed: ReconstructedRow | None
+    corrections: list[CorrectionNote]
 
 
 def rating_changes(m: Methodology, name: str, ed: Edition, values: dict[str, Fraction],
@@ -161,4 +172,20 @@ def scorecard(read: Reader, m: Methodology, iso3: str, year: int | None = None,
         "published_regime": head["regime"] if head else None,
         "headline": head,
         "reconstructed": rebuilt,
+        "corrections": corrections(read, m, iso3, ed.year, ed.direction, target),
     }
+
+
+def corrections(read: Reader, m: Methodology, iso3: str, year: int, own: Direction,
+                target: Direction) -> list[CorrectionNote]:
+    """Corrections of the country's published values in ``year`` (on ``target``'s scale)."""
+    from demoscope.workflow.rules import SOURCE_CORRECTION
+
+    out: list[CorrectionNote] = []
+    for _, cat, r in reads.edition_revisions(read, m.code, year, SOURCE_CORRECTION, iso3):
+        t = reads.utc(r.changed_at)
+        out.append({"category": cat,
+                    "old": num(m.to_direction(r.old, own, target)) if r.old is not None else None,
+                    "new": num(m.to_direction(r.new, own, target)), "reason": r.justification,
+                    "at": t.isoformat(timespec="seconds").replace("+00:00", "Z") if t else None})
+    return out

@@ -545,17 +545,20 @@ def country_revisions(read: Reader, methodology: str, iso3: str) -> list[tuple[i
             for y, c, o, n, s, j, t in rows]
 
 
-def edition_revisions(read: Reader, methodology: str, year: int, source: str
-                      ) -> list[tuple[str, str, Revision]]:
+def edition_revisions(read: Reader, methodology: str, year: int, source: str,
+                      iso3: str | None = None) -> list[tuple[str, str, Revision]]:
     """``(iso3, category, revision)`` of one edition's revisions with ``source`` (e.g. the
-    workflow's corrections), oldest first."""
-    rows = read(
-        "SELECT r.country_iso3, r.category, v.old_value_x100, v.new_value_x100, v.source, "
-        "v.justification, v.changed_at FROM rating_revisions v JOIN ratings r ON r.id = v.rating_id "
-        "JOIN editions e ON e.id = r.edition_id WHERE e.methodology = :m AND e.year = :y "
-        "AND v.source = :s ORDER BY v.id", {"m": methodology, "y": year, "s": source})
+    workflow's corrections), of one country or all, oldest first."""
+    params: dict[str, Any] = {"m": methodology, "y": year, "s": source}
+    sql = ("SELECT r.country_iso3, r.category, v.old_value_x100, v.new_value_x100, v.source, "
+           "v.justification, v.changed_at FROM rating_revisions v JOIN ratings r ON r.id = v.rating_id "
+           "JOIN editions e ON e.id = r.edition_id WHERE e.methodology = :m AND e.year = :y "
+           "AND v.source = :s")
+    if iso3 is not None:
+        sql += " AND r.country_iso3 = :iso3"
+        params["iso3"] = iso3
     return [(i, c, Revision(None if o is None else Fraction(o, 100), Fraction(n, 100), s, j, t))
-            for i, c, o, n, s, j, t in rows]
+            for i, c, o, n, s, j, t in read(sql + " ORDER BY v.id", params)]
 
 
 # -- the assessment workflow --------------------------------------------------------------------

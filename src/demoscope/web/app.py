@@ -23,8 +23,8 @@ from demoscope.read.cache import ReadModels
 from demoscope.store.reads import reader_for_url
 from demoscope.web import HERE
 from demoscope.web.middleware import HeadAsGet, ServeReadModels
-from demoscope.web.responses import error_body, validation_error
-from demoscope.web.routes import api, assets, pages
+from demoscope.web.responses import error_body, error_headers, validation_error
+from demoscope.web.routes import api, assets, pages, workflow_api, workflow_pages
 from demoscope.web.templating import error_page
 
 API_PREFIX = "/api/v1"
@@ -64,7 +64,9 @@ def create_app(database_url: str | None = None, methodology: Methodology | None 
     app.add_middleware(ServeReadModels, models=app.state.models)
 
     app.include_router(api.api_router(m), prefix=API_PREFIX)
+    app.include_router(workflow_api.router(m), prefix=API_PREFIX)
     app.include_router(pages.router)
+    app.include_router(workflow_pages.router)
     app.include_router(assets.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _errors(app)
@@ -99,9 +101,11 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(DemoscopeError)
     async def demoscope_error(request: Request, exc: DemoscopeError) -> Response:
         body = error_body(exc)
+        headers = error_headers(exc)
         if is_api(request):
-            return JSONResponse(body, status_code=exc.http_status)
-        return error_page(request, exc.http_status, exc.message, body.get("suggestions", []))
+            return JSONResponse(body, status_code=exc.http_status, headers=headers)
+        return error_page(request, exc.http_status, exc.message, body.get("suggestions", []),
+                          headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_parameter(request: Request, exc: RequestValidationError) -> Response:

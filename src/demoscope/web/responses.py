@@ -57,6 +57,18 @@ def read_model_response(request: Request, built: Built[Any]) -> Response:
                                                API_CACHE, built.version))
 
 
+#: Fields whose value an error message never repeats.
+SECRET_FIELDS = ("password", "token", "csrf_token", "secret")
+
+
+def error_headers(exc: DemoscopeError) -> dict[str, str] | None:
+    """``WWW-Authenticate`` on a 401, ``Retry-After`` on a 429."""
+    if exc.http_status == 401:
+        return {"WWW-Authenticate": 'Bearer realm="demoscope"'}
+    retry = getattr(exc, "retry_after", None)
+    return {"Retry-After": str(retry)} if retry is not None else None
+
+
 def error_body(exc: DemoscopeError) -> dict[str, Any]:
     """The JSON of an API error: ``{"error", "field"}`` and, for an unknown name, ``suggestions``."""
     body: dict[str, Any] = {"error": exc.message, "field": exc.field}
@@ -76,4 +88,6 @@ def validation_error(exc: RequestValidationError) -> DemoscopeError:
     got = err.get("input")
     detail = str(err.get("msg", "invalid value"))
     shown = f" (got {got!r})" if isinstance(got, str | int | float) and not isinstance(got, bool) else ""
+    if name in SECRET_FIELDS or any(s in loc for s in SECRET_FIELDS):
+        shown = ""  # a password or token is never echoed (error pages, logs)
     return InvalidRating(f"{name}: {detail}{shown}" if name else detail, field=name)

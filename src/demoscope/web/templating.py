@@ -93,6 +93,19 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
                                                PAGE_CACHE, version, headers or {}))
 
 
+def render_private(request: Request, template: str, context: dict[str, Any], status: int = 200,
+                   headers: dict[str, str] | None = None) -> Response:
+    """A page that depends on who asks (drafts, forms with a CSRF token): never offered to the
+    read-model middleware (its answers are shared by everybody) and never stored by a cache."""
+    m: Methodology = request.app.state.methodology
+    version = request.scope.get(VERSION_KEY)
+    html = environment().get_template(template).render(
+        request=request, m=m, path=request.url.path, version=version.label if version else None,
+        **page_globals(m), **context)
+    return Response(html.encode(), status_code=status, media_type="text/html; charset=utf-8",
+                    headers={"Cache-Control": "private, no-store", **(headers or {})})
+
+
 def error_page(request: Request, status: int, message: str, suggestions: list[str],
                headers: dict[str, str] | None = None) -> Response:
     links = []
