@@ -710,6 +710,334 @@ def audit(
         raise typer.Exit(1)
 
 
+# -- the assessment workflow (issue 12) -----------------------------------------------------------
+
+user_app = typer.Typer(help="People and their roles (admin, editor, author, reviewer, viewer).\n\n"
+                       "Example: demoscope user add ana --role author --countries KAZ,KGZ "
+                       "--password-stdin", no_args_is_help=True)
+edition_app = typer.Typer(help="Open, move, inspect and publish an assessment edition.\n\n"
+                          "Example: demoscope edition open 2025 --countries KAZ,KGZ --as ed",
+                          no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(edition_app, name="edition")
+
+AsOpt = Annotated[str | None, typer.Option(
+    "--as", envvar="DEMOSCOPE_USER", help="Act as this user (their role is checked; default "
+    "$DEMOSCOPE_USER). The CLI trusts whoever can open the database: it asks no password.")]
+
+
+def _actor(name: str | None):
+    """The named user as the acting person (None: the console, for user management)."""
+    from demoscope.errors import Unauthorized
+    from demoscope.services.users import actor_named
+
+    if not name:
+        raise Unauthorized("say who acts: --as NAME (or set DEMOSCOPE_USER)", field="as")
+    return actor_named(_reader(), name)
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Username (lower-case letters, digits, . _ -).")],
+    role: Annotated[str, typer.Option("--role", help="admin, editor, author, reviewer or viewer.")],
+    countries: Annotated[str | None, typer.Option(
+        "--countries", help="Authors: the countries they write, e.g. KAZ,KGZ.")] = None,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from standard input (first line).")] = False,
+    as_user: AsOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Add a person with a role; the password is hashed with argon2 (never stored or shown).
+
+    Without --as, the console acts (whoever can open the database; how the first admin is
+    made).
+
+    Example: demoscope user add ana --role author --countries KAZ --password-stdin < pw.txt
+    """
+    from demoscope.errors import InvalidRating
+    from demoscope.read.assessment import users as list_users
+    from demoscope.services.users import add_user
+
+    if not password_stdin:
+        raise InvalidRating("give the password on standard input with --password-stdin "
+                            "(never on the command line)", field="password")
+    password = sys.stdin.readline().rstrip("\r\n")
+    codes = [_country(c).iso3 for c in (countries or "").split(",") if c.strip()]
+    actor = _actor(as_user) if as_user else None
+    user = add_user(_engine(), actor, name, role, password, codes, console=actor is None)
+    entry = next(u for u in list_users(_reader()) if u["username"] == user.username)
+    if json_out:
+        _print_json(entry)
+        return
+    where = f" for {', '.join(entry['countries'])}" if entry["countries"] else ""
+    _console().print(f"[green]added[/] {entry['username']} ({entry['role']}{where})")
+
+
+@user_app.command("list")
+def user_list(json_out: JsonOpt = False) -> None:
+    """List people: username, role, assigned countries, status.
+
+    Example: demoscope user list --json
+    """
+    from demoscope.read.assessment import users as list_users
+
+    rows = list_users(_reader())
+    if json_out:
+        _print_json(rows)
+        return
+    from rich.table import Table
+
+    t = Table(title="People")
+    for col in ("User", "Role", "Countries", "Status"):
+        t.add_column(col)
+    for u in rows:
+        t.add_row(u["username"], u["role"], ", ".join(u["countries"]),
+                  "disabled" if u["disabled"] else "active")
+    _console().print(t)
+
+
+@user_app.command("disable")
+def user_disable(name: Annotated[str, typer.Argument(help="Username.")], as_user: AsOpt = None) -> None:
+    """Disable a person: no more logins; their tokens and sessions end at once.
+
+    Example: demoscope user disable ana
+    """
+    from demoscope.services.users import disable_user
+
+    actor = _actor(as_user) if as_user else None
+    disable_user(_engine(), actor, name, console=actor is None)
+    _console().print(f"[green]disabled[/] {name}")
+
+
+@edition_app.command("open")
+def edition_open(
+    year: Annotated[int, typer.Argument(help="Edition year.")],
+    countries: Annotated[str | None, typer.Option(
+        "--countries", help="ISO codes, e.g. KAZ,KGZ (default: every country of the latest "
+        "edition with data).")] = None,
+    as_user: AsOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Open an edition for assessment (editor): each country starts from its latest edition
+    with data converted to the new edition's scale; the methodology version is pinned.
+
+    Example: demoscope edition open 2025 --countries KAZ,KGZ --as ed
+    """
+    from demoscope.read.assessment import edition_status
+    from demoscope.services.assessment import open_edition
+
+    m = _methodology()
+    codes = [_country(c).iso3 for c in (countries or "").split(",") if c.strip()]
+    opened = open_edition(_engine(), m, _actor(as_user), year, codes or None)
+    st = edition_status(_reader(), m, opened.year)
+    if json_out:
+        _print_json(st)
+        return
+    note = " (continues the last era's rules)" if opened.continued else ""
+    _console().print(f"[green]opened[/] {opened.year}{note}: {len(opened.countries)} countries, "
+                     f"{opened.direction}, methodology {opened.methodology_version}")
+
+
+@edition_app.command("status")
+def edition_status_cmd(year: Annotated[int, typer.Argument(help="Edition year.")],
+                       as_user: AsOpt = None, json_out: JsonOpt = False) -> None:
+    """An assessment edition's state, countries and what publication still needs.
+
+    Example: demoscope edition status 2025 --as ed --json
+    """
+    from demoscope.read.assessment import edition_status
+    from demoscope.services.access import require
+    from demoscope.workflow.roles import Action
+
+    require(_actor(as_user), Action.READ_DRAFTS)
+    st = edition_status(_reader(), _methodology(), year)
+    if json_out:
+        _print_json(st)
+        return
+    from rich.table import Table
+
+    con = _console()
+    con.print(f"[bold]{st['edition']}[/] {st['state']} ({st['direction']}, methodology "
+              f"{st['methodology_version']}); next: {', '.join(st['next_states']) or '—'}")
+    t = Table()
+    for col in ("Country", "Consensus", "Proposals", "Version", "Unmet rules"):
+        t.add_column(col)
+    for c in st["countries"]:
+        t.add_row(c["country"], f"{c['consensus']}/{c['categories']}", str(c["proposals"]),
+                  str(c["version"]), str(c["missing"]))
+    con.print(t)
+    for x in st["missing"][:20]:
+        con.print(f"  missing: {x['iso3']} {x['category']} {x['rule']}")
+    if len(st["missing"]) > 20:
+        con.print(f"  ... and {len(st['missing']) - 20} more (--json lists all)")
+
+
+@edition_app.command("move")
+def edition_move(year: Annotated[int, typer.Argument(help="Edition year.")],
+                 state: Annotated[str, typer.Argument(help="drafting, review or consensus.")],
+                 as_user: AsOpt = None) -> None:
+    """Move an edition: drafting → review → consensus, or one step back (editor).
+
+    Example: demoscope edition move 2025 review --as ed
+    """
+    from demoscope.services.assessment import move_edition
+
+    done = move_edition(_engine(), _methodology(), _actor(as_user), year, state)
+    _console().print(f"[green]{year}[/] is now in {done}")
+
+
+@edition_app.command("publish")
+def edition_publish(year: Annotated[int, typer.Argument(help="Edition year.")],
+                    as_user: AsOpt = None, json_out: JsonOpt = False) -> None:
+    """Publish an edition (editor): refused, with the list of what is missing, until every
+    category of every country has a consensus, changes are justified and large changes (or
+    regime band crossings) are confirmed. Exit status 5 when refused.
+
+    Example: demoscope edition publish 2025 --as ed
+    """
+    from demoscope.errors import PublicationRefused
+    from demoscope.services.publication import publish
+
+    try:
+        done = publish(_engine(), _methodology(), _actor(as_user), year)
+    except PublicationRefused as exc:
+        if json_out:
+            _print_json({"error": exc.message, **exc.extra})
+        else:
+            print(f"error: {exc.message}", file=sys.stderr)
+            for x in exc.extra["missing"]:
+                print(f"  missing: {x['iso3']} {x['category']} {x['rule']}", file=sys.stderr)
+        raise typer.Exit(exc.exit_code) from None
+    data = {"edition": done.year, "countries": done.countries, "ratings": done.ratings}
+    if json_out:
+        _print_json(data)
+        return
+    _console().print(f"[green]published[/] {done.year}: {done.ratings} ratings of "
+                     f"{len(done.countries)} countries")
+
+
+@app.command()
+def propose(
+    country: Annotated[str, typer.Argument(help="Country name, ISO code or alias.")],
+    edition: Annotated[int, typer.Argument(help="Edition year.")],
+    category: Annotated[str, typer.Argument(help="Category code or name.")],
+    value: Annotated[str, typer.Argument(help="Proposed rating on the edition's scale.")],
+    justification: Annotated[str | None, typer.Option("--justification", "-j", help="Why.")] = None,
+    as_user: AsOpt = None,
+) -> None:
+    """Propose a rating in an open edition (authors: their countries; reviewers, editors: any).
+
+    Example: demoscope propose KAZ 2025 EP 1.50 -j "new party law" --as ana
+    """
+    from demoscope.services.assessment import propose as run
+
+    m = _methodology()
+    c = _country(country)
+    run(_engine(), m, _actor(as_user), c.iso3, edition, m.resolve_category(category), value,
+        justification)
+    _console().print(f"[green]proposed[/] {c.name} {edition} {category.upper()} {value}")
+
+
+@app.command()
+def consensus(
+    country: Annotated[str, typer.Argument(help="Country name, ISO code or alias.")],
+    edition: Annotated[int, typer.Argument(help="Edition year.")],
+    category: Annotated[str, typer.Argument(help="Category code or name.")],
+    value: Annotated[str, typer.Argument(help="Consensus rating on the edition's scale.")],
+    version: Annotated[int, typer.Option("--version", help="The assessment version you read "
+                                         "(see 'edition status'); a stale one is refused.")],
+    justification: Annotated[str | None, typer.Option("--justification", "-j", help="Why.")] = None,
+    confirm: Annotated[bool, typer.Option("--confirm", help="Confirm a large change.")] = False,
+    as_user: AsOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Save the consensus for one category (editor), with optimistic locking: exit status 5
+    and both values when someone saved since --version.
+
+    Example: demoscope consensus KAZ 2025 EP 1.50 --version 3 -j "new party law" --as ed
+    """
+    from demoscope.errors import StaleVersion
+    from demoscope.services.assessment import set_consensus
+
+    m = _methodology()
+    c = _country(country)
+    try:
+        saved = set_consensus(_engine(), m, _actor(as_user), c.iso3, edition,
+                              m.resolve_category(category), value, justification, version,
+                              confirm=confirm)
+    except StaleVersion as exc:
+        if json_out:
+            _print_json({"error": exc.message, **exc.extra})
+        else:
+            print(f"error: {exc.message}\n  saved: {exc.extra['current']}\n  yours: "
+                  f"{exc.extra['yours']}", file=sys.stderr)
+        raise typer.Exit(exc.exit_code) from None
+    if json_out:
+        _print_json({"iso3": c.iso3, "edition": edition, "category": category.upper(),
+                     "value": float(saved.value), "version": saved.version})
+        return
+    _console().print(f"[green]consensus[/] {c.name} {edition} {category.upper()} = {value} "
+                     f"(version {saved.version})")
+
+
+@app.command()
+def correct(
+    country: Annotated[str, typer.Argument(help="Country name, ISO code or alias.")],
+    edition: Annotated[int, typer.Argument(help="Edition year.")],
+    category: Annotated[str, typer.Argument(help="Category code or name.")],
+    value: Annotated[str, typer.Argument(help="The corrected rating.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the published value was wrong.")],
+    as_user: AsOpt = None,
+) -> None:
+    """Correct a published rating (editor): a new revision with its reason, shown in the
+    scorecard, the country's revision history and the next data release's change list.
+
+    Example: demoscope correct KAZ 2025 EP 1.75 --reason "typo in the consensus" --as ed
+    """
+    from demoscope.numbers import fmt
+    from demoscope.services.publication import correct as run
+
+    m = _methodology()
+    c = _country(country)
+    done = run(_engine(), m, _actor(as_user), edition, c.iso3, m.resolve_category(category),
+               value, reason)
+    _console().print(f"[green]corrected[/] {c.name} {done.year} {done.category}: "
+                     f"{fmt(done.old)} → {fmt(done.new)}")
+
+
+@app.command("log")
+def log_cmd(
+    edition: Annotated[int | None, typer.Option("--edition", help="Only this edition.")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="Only this country.")] = None,
+    user: Annotated[str | None, typer.Option("--user", help="Only this person's writes.")] = None,
+    csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """The audit log, oldest first: who, when, action, object, before, after.
+
+    Example: demoscope log --edition 2025 --json
+    """
+    from demoscope.read.assessment import audit_csv, audit_log
+
+    rows = audit_log(_reader(), edition=edition, iso3=_country(country).iso3 if country else None,
+                     user=user)
+    if json_out:
+        _print_json(rows)
+        return
+    if csv_out:
+        sys.stdout.write(audit_csv(rows))
+        return
+    from rich.table import Table
+
+    t = Table(title=f"Audit log ({len(rows)} entries)")
+    for col in ("When", "User", "Action", "Object", "After"):
+        t.add_column(col, overflow="fold")
+    for e in rows:
+        t.add_row(e["at"] or "", e["user"], e["action"], e["object"],
+                  json.dumps(e["after"], ensure_ascii=False)[:80] if e["after"] is not None else "")
+    _console().print(t)
+
+
 # -- web ------------------------------------------------------------------------------------
 
 
