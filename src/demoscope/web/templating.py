@@ -99,9 +99,9 @@ def render_private(request: Request, template: str, context: dict[str, Any], sta
     read-model middleware (its answers are shared by everybody) and never stored by a cache."""
     m: Methodology = request.app.state.methodology
     version = request.scope.get(VERSION_KEY)
-    html = environment().get_template(template).render(
-        request=request, m=m, path=request.url.path, version=version.label if version else None,
-        **page_globals(m), **context)
+    html = environment().get_template(template).render({
+        "request": request, "m": m, "path": request.url.path,
+        "version": version.label if version else None, **page_globals(m), **context})
     return Response(html.encode(), status_code=status, media_type="text/html; charset=utf-8",
                     headers={"Cache-Control": "private, no-store", **(headers or {})})
 

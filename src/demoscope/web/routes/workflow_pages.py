@@ -166,7 +166,7 @@ async def open_edition(request: Request, ctx: Ctx, who: CurrentUser, engine: Wri
 def _edition_context(ctx: Ctx, year: int) -> dict[str, Any]:
     st = answers.edition_status(ctx.read, ctx.m, year)
     return {"title": f"Assessment {year}", "st": st, "year": year,
-            "categories": ctx.m.edition(year).categories, "score_code": ctx.m.score.code}
+            "categories": ctx.m.edition(year).categories}
 
 
 @router.get("/workflow/{year:int}")
@@ -223,7 +223,7 @@ def _assessment_context(ctx: Ctx, iso3: str, year: int) -> dict[str, Any]:
     steps = int((s.max - s.min) / s.step)
     return {"title": f"{a['country']} {year}", "a": a, "year": year, "iso3": iso3,
             "grid": [fmt(s.min + i * s.step) for i in range(steps + 1)],
-            "score_code": ctx.m.score.code, "states": State}
+            "states": State}
 
 
 @router.get("/workflow/{year:int}/{iso3}")
