@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-
 PASSWORD = "correct horse battery staple"
 
 #: name → (role, countries)

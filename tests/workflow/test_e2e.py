@@ -166,7 +166,7 @@ def test_an_edition_from_opening_to_correction(client, db_url):
     assert card.status_code == 200
     assert card.json()["ratings"] == consensus[a]
     assert card.json()["direction"] == "7_best"
-    cs = [ch for ch in card.json()["changes"] if ch["category"] == "CS"][0]
+    cs = next(ch for ch in card.json()["changes"] if ch["category"] == "CS")
     assert cs["verb"] in ("improves", "deteriorates") and cs["to"] == consensus[a]["CS"]
 
     # -- published is immutable
@@ -213,7 +213,7 @@ def test_an_edition_from_opening_to_correction(client, db_url):
     assert actions.count(("ed1", "consensus")) == 2 * len(ed25.categories) + 1
     assert ("ed2", "consensus") not in actions  # the refused write left no entry
     assert ("ed1", "edition.publish") in actions and actions[-1] == ("ed1", "correction")
-    assert [e for e in entries if e["action"] == "correction"][0]["before"] == {"value": float(old)}
+    assert next(e for e in entries if e["action"] == "correction")["before"] == {"value": float(old)}
     people = client.get("/api/v1/audit", params={"user": "root"}, headers=bearer(t["root"])).json()
     assert {e["action"] for e in people} == {"user.add"} and len(people) == 6
     assert client.get("/api/v1/audit", headers=bearer(t["rev"])).status_code == 403

@@ -47,7 +47,7 @@ def csrf_of(html: str) -> str:
 def test_session_cookie_flags(client, edition):
     r, page = login_form(client, "ana")
     assert r.status_code == 303 and r.headers["location"] == "/workflow"
-    cookie = [c for c in r.headers.get_list("set-cookie") if c.startswith("demoscope_session=")][0]
+    cookie = next(c for c in r.headers.get_list("set-cookie") if c.startswith("demoscope_session="))
     flags = [f.strip().lower() for f in cookie.split(";")]
     assert "httponly" in flags and "samesite=lax" in flags and "path=/" in flags
     assert "secure" not in flags  # plain HTTP
@@ -59,7 +59,7 @@ def test_session_cookie_is_secure_over_https(app, edition):
 
     with TestClient(app, base_url="https://testserver") as c:
         r, _ = login_form(c, "ana")
-        cookie = [x for x in r.headers.get_list("set-cookie") if x.startswith("demoscope_session=")][0]
+        cookie = next(x for x in r.headers.get_list("set-cookie") if x.startswith("demoscope_session="))
         assert "secure" in [f.strip().lower() for f in cookie.split(";")]
 
 
