@@ -141,8 +141,9 @@ async def _act(request: Request, who: Who, back: str, run: Callable[[dict[str, s
     except DemoscopeError as exc:
         return on_error(exc, data)
     done = data.get("_done", "saved")
-    target = where or back
-    return RedirectResponse(f"{target}{'&' if '?' in target else '?'}done={quote(done)}",
+    target, _, fragment = (where or back).partition("#")
+    sep = "&" if "?" in target else "?"
+    return RedirectResponse(f"{target}{sep}done={quote(done)}" + (f"#{fragment}" if fragment else ""),
                             status_code=303)
 
 
