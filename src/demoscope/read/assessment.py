@@ -171,7 +171,9 @@ def assessment(read: Reader, m: Methodology, iso3: str, year: int) -> Assessment
     cells = reads.assessment_cells(read, aed.id, iso3).get(iso3, {})
     props = current_proposals(reads.proposals(read, m.code, year=year, iso3=iso3))
     conf = reads.confirmations(read, aed.id).get(iso3, {})
-    facts = _facts(read, m, aed).get(iso3, rules.CountryFacts(iso3, {}))
+    facts = rules.CountryFacts(iso3, {
+        c: rules.CellFacts(x.previous, x.consensus, x.justification, conf.get(c))
+        for c, x in cells.items()}, conf.get(m.score.code))
     cats: dict[str, CategoryState] = {}
     for cat in ed.categories:
         x = cells.get(cat)

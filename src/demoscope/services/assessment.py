@@ -232,20 +232,13 @@ def set_consensus(engine: Engine, m: Methodology, actor: Actor | None, iso3: str
     if isinstance(version, bool) or not isinstance(version, int) or version < 0:
         raise InvalidRating("version must be the assessment's version (an integer ≥ 0)",
                             field="version")
+    # optimistic fast path: a version already stale is refused without taking the write lock
+    _check_version(reads.reader_for_engine(engine), m, iso3, year, cat, v, why, version)
     with writes.write_transaction(engine) as tx:
         aed = edition_for(tx.read, m, year)
         check_stage(aed, Action.SET_CONSENSUS)
-        aid, current = assessment_of(tx.read, aed, iso3)
+        aid, current = _check_version(tx.read, m, iso3, year, cat, v, why, version)
         cell = reads.assessment_cells(tx.read, aed.id, iso3)[iso3][cat]
-        if version != current:
-            raise StaleVersion(
-                f"{iso3} {year} was saved by someone else since version {version} (now "
-                f"{current}): reload, compare and save again", extra={
-                    "current": {"version": current, "category": cat,
-                                "value": num(cell.consensus) if cell.consensus is not None else None,
-                                "justification": cell.justification, "by": cell.updated_by},
-                    "yours": {"version": version, "category": cat, "value": num(v),
-                              "justification": why}})
         new_version = writes.put_consensus(tx.session, aid, cat, cell.consensus, v, why or None,
                                            version, who.username)
         if new_version < 0:  # cannot happen under the write lock; the guard is the database's
@@ -259,6 +252,25 @@ def set_consensus(engine: Engine, m: Methodology, actor: Actor | None, iso3: str
               after={"value": num(v), "justification": why or None, "version": new_version,
                      **({"confirmed": True} if confirm else {})})
     return ConsensusSaved(new_version, v, cell.previous, confirm)
+
+
+def _check_version(read: reads.Reader, m: Methodology, iso3: str, year: int, category: str,
+                   value: Fraction, justification: str, version: int) -> tuple[int, int]:
+    """``(assessment id, version)`` if ``version`` is still the assessment's, else
+    :class:`StaleVersion` with the saved value and the refused one (nothing is lost)."""
+    aed = edition_for(read, m, year)
+    aid, current = assessment_of(read, aed, iso3)
+    if version == current:
+        return aid, current
+    cell = reads.assessment_cells(read, aed.id, iso3)[iso3][category]
+    raise StaleVersion(
+        f"{iso3} {year} was saved by someone else since version {version} (now {current}): "
+        "reload, compare and save again", extra={
+            "current": {"version": current, "category": category,
+                        "value": num(cell.consensus) if cell.consensus is not None else None,
+                        "justification": cell.justification, "by": cell.updated_by},
+            "yours": {"version": version, "category": category, "value": num(value),
+                      "justification": justification}})
 
 
 def confirm(engine: Engine, m: Methodology, actor: Actor | None, iso3: str, year: int,

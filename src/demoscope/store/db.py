@@ -55,7 +55,9 @@ def get_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT})
         _sqlite_events(engine)
         return engine
-    return create_engine(url, connect_args={"connect_timeout": PG_CONNECT_TIMEOUT})
+    # a web worker runs up to 40 requests in its thread pool: enough connections for them
+    return create_engine(url, connect_args={"connect_timeout": PG_CONNECT_TIMEOUT},
+                         pool_size=10, max_overflow=30)
 
 
 def _sqlite_events(engine: Engine) -> None:

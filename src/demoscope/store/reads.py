@@ -125,6 +125,12 @@ def reader_for_url(url: str) -> Reader:
     return EngineReader(get_engine(url))
 
 
+def reader_for_engine(engine: Engine) -> Reader:
+    """A reader over a service's engine, outside any write transaction (a pre-check that the
+    transaction repeats under the lock)."""
+    return EngineReader(engine)
+
+
 def _in(name: str, values: Iterable[Any], params: dict[str, Any]) -> str:
     """``IN (:name0, :name1, ...)`` with the values added to ``params`` (both drivers bind
     named parameters; neither expands a list)."""
