@@ -459,3 +459,18 @@ def country_revisions(read: Reader, m: Methodology, iso3: str) -> CountryRevisio
          "reason": r.justification, "at": iso_time(r.changed_at),
          "correction": r.source == rules.SOURCE_CORRECTION}
         for y, c, r in reads.country_revisions(read, m.code, iso3)]}
+
+
+def report_source(read: Reader, m: Methodology, iso3: str, year: int
+                  ) -> tuple[dict[str, str], list[tuple[int, str]], list[str]] | None:
+    """The latest stored report draft of a country as ``(parts, footnotes, authors)`` — the
+    shape ``publish.model.ReportDraft.from_parts(parts, footnotes, authors)`` takes — or None
+    when the workflow holds no draft for it (a historic edition)."""
+    aed = reads.assessment_edition(read, m.code, year)
+    if aed is None or iso3 not in reads.assessment_versions(read, aed.id):
+        return None
+    latest = reads.report_drafts(read, aed.id, iso3)
+    if not latest:
+        return None
+    notes = [(int(f["number"]), str(f["text"])) for f in json.loads(latest[0].footnotes)]
+    return json.loads(latest[0].parts), notes, reads.draft_authors(read, aed.id, iso3)

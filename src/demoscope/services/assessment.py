@@ -309,15 +309,15 @@ def confirm(engine: Engine, m: Methodology, actor: Actor | None, iso3: str, year
 
 
 def save_report(engine: Engine, m: Methodology, actor: Actor | None, iso3: str, year: int,
-                parts: Mapping[str, str], footnotes: Sequence[tuple[int, str]],
+                parts: Mapping[str, str], footnotes: Sequence[tuple[int, str]] | None,
                 version: int | None = None) -> int:
-    """Save a new version of a country's report draft (parts not given keep their text).
+    """Save a new version of a country's report draft (parts not given keep their text;
+    ``footnotes`` None keeps the footnotes).
     ``version``, when given, must be the current draft version (optimistic locking).
     Returns the new version."""
     who = require(actor, Action.WRITE_REPORT, iso3)
     ed = m.edition(year)
     given = {str(k): str(v or "") for k, v in parts.items()}
-    notes = [(int(n), str(t)) for n, t in footnotes]
     with writes.write_transaction(engine) as tx:
         aed = edition_for(tx.read, m, year)
         check_stage(aed, Action.WRITE_REPORT)
@@ -330,6 +330,9 @@ def save_report(engine: Engine, m: Methodology, actor: Actor | None, iso3: str, 
                                extra={"current": {"version": current},
                                       "yours": {"version": version}})
         old_parts = json.loads(latest[0].parts) if latest else {}
+        notes = ([(int(n), str(t)) for n, t in footnotes] if footnotes is not None else
+                 [(int(f["number"]), str(f["text"])) for f in json.loads(latest[0].footnotes)]
+                 if latest else [])
         merged = {**old_parts, **given}
         merged = {k: merged[k] for k in drafts.part_keys(ed) if merged.get(k, "").strip()} | {
             k: v for k, v in given.items() if k not in drafts.part_keys(ed)}

@@ -42,8 +42,10 @@ def part_keys(ed: Edition) -> list[str]:
 def problems(ed: Edition, parts: Mapping[str, str], footnotes: Sequence[tuple[int, str]]
              ) -> list[DraftProblem]:
     """Everything wrong with a draft (empty: it may be saved)."""
-    out: list[DraftProblem] = []
     allowed = set(part_keys(ed))
+    out: list[DraftProblem] = [
+        DraftProblem(k, f"is not a part of this edition's report (parts: {', '.join(part_keys(ed))})")
+        for k in parts if k not in allowed]
     numbers = [n for n, _ in footnotes]
     for n, text in footnotes:
         if n < 1:
@@ -54,8 +56,6 @@ def problems(ed: Edition, parts: Mapping[str, str], footnotes: Sequence[tuple[in
         out.append(DraftProblem("footnotes", "a footnote number is used twice"))
     for key, text in parts.items():
         if key not in allowed:
-            out.append(DraftProblem(key, f"is not a part of this edition's report (parts: "
-                                         f"{', '.join(part_keys(ed))})"))
             continue
         if len(text) > MAX_PART:
             out.append(DraftProblem(key, f"is longer than {MAX_PART} characters"))

@@ -100,7 +100,7 @@ class FootnoteIn(Strict):
 
 class ReportIn(Strict):
     parts: dict[str, str] = {}
-    footnotes: list[FootnoteIn] = []
+    footnotes: list[FootnoteIn] | None = None  # None: keep the draft's footnotes
     version: int | None = None
 
 
@@ -306,6 +306,7 @@ def router(m: Methodology) -> APIRouter:
                    engine: WriteEngine) -> Response:
         code = _iso3(iso3)
         assessment.save_report(engine, m, who.actor, code, year, body.parts,
+                               None if body.footnotes is None else
                                [(f.number, f.text) for f in body.footnotes], body.version)
         return private(answers.report_draft(ctx.read, m, code, year))
 
