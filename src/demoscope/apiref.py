@@ -23,7 +23,12 @@ MODULES = [
     "demoscope.read.scorecard", "demoscope.read.overview", "demoscope.read.series",
     "demoscope.read.ratings", "demoscope.read.indexes", "demoscope.read.cache",
     "demoscope.exports",
+    "demoscope.read.assessment",
     "demoscope.services.setup", "demoscope.services.rating", "demoscope.services.importing",
+    "demoscope.services.users", "demoscope.services.auth", "demoscope.services.assessment",
+    "demoscope.services.publication", "demoscope.services.access",
+    "demoscope.workflow.roles", "demoscope.workflow.states", "demoscope.workflow.rules",
+    "demoscope.workflow.drafts",
     "demoscope.store.reads", "demoscope.store.writes", "demoscope.store.db",
     "demoscope.reports",
 ]

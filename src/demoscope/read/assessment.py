@@ -229,6 +229,8 @@ class EditionStatus(TypedDict):
 
 
 def edition_status(read: Reader, m: Methodology, year: int) -> EditionStatus:
+    """An assessment edition's state, its countries' progress and the publication rules
+    still unmet (the same list the 409 of a refused publication carries)."""
     aed = _aed(read, m, year)
     ed = m.edition(year)
     facts = _facts(read, m, aed)
@@ -297,6 +299,8 @@ class Divergence(TypedDict):
 
 
 def divergence(read: Reader, m: Methodology, year: int) -> Divergence:
+    """Every current proposal side by side per country and category, with the previous and
+    starting values and the spread; countries sorted by largest disagreement first."""
     aed = _aed(read, m, year)
     ed = m.edition(year)
     cells = reads.assessment_cells(read, aed.id)
@@ -359,6 +363,8 @@ class ReportDraftOut(TypedDict):
 
 
 def report_draft(read: Reader, m: Methodology, iso3: str, year: int) -> ReportDraftOut:
+    """A country's report draft (latest version), its parts in report order and the rating
+    sentences generated from the consensus."""
     aed = _aed(read, m, year)
     ed = m.edition(year)
     if iso3 not in reads.assessment_versions(read, aed.id):
@@ -452,6 +458,7 @@ class CountryRevisions(TypedDict):
 
 
 def country_revisions(read: Reader, m: Methodology, iso3: str) -> CountryRevisions:
+    """Every recorded change of a country's published ratings (public: published data only)."""
     if not reads.has_country(read, iso3):
         raise UnknownCountry(iso3)
     return {"iso3": iso3, "country": _name(iso3), "revisions": [

@@ -43,6 +43,7 @@ class Issued:
 
 
 def digest(secret: str) -> str:
+    """The SHA-256 of a token or session secret: what the database keeps instead of it."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 

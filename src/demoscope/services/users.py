@@ -32,6 +32,7 @@ def hasher():  # type: ignore[no-untyped-def]
 
 
 def hash_password(password: str) -> str:
+    """An argon2id hash of ``password`` (salted; the only thing stored)."""
     return str(hasher().hash(password))
 
 
@@ -46,6 +47,7 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 
 def check_username(name: str) -> str:
+    """A username normalised to lower case, or :class:`InvalidRating` naming the rule."""
     n = name.strip().lower()
     if not USERNAME.match(n):
         raise InvalidRating(f"username {name!r}: 2–64 characters, lower-case letters, digits, "
@@ -54,6 +56,7 @@ def check_username(name: str) -> str:
 
 
 def check_password(password: str) -> str:
+    """The password, if long enough (argon2 hashes any length; short ones are guessable)."""
     if len(password) < MIN_PASSWORD:
         raise InvalidRating(f"password: at least {MIN_PASSWORD} characters", field="password")
     return password

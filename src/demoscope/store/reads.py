@@ -598,6 +598,7 @@ def _user(r: Row) -> UserRecord:
 
 
 def user_by_name(read: Reader, username: str) -> UserRecord | None:
+    """The person called ``username`` (None: nobody)."""
     rows = read(f"SELECT {_USER_COLS} FROM users WHERE username = :u", {"u": username})
     return _user(rows[0]) if rows else None
 
@@ -748,6 +749,7 @@ class CommentRecord(NamedTuple):
 
 
 def comments(read: Reader, edition_id: int, iso3: str) -> list[CommentRecord]:
+    """Comments on one country of an assessment edition, oldest first."""
     return [CommentRecord._make(r) for r in read(
         "SELECT m.id, m.category, m.username, m.role, m.text, m.at FROM comments m "
         "JOIN assessments a ON a.id = m.assessment_id WHERE a.edition_id = :e "

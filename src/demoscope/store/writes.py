@@ -276,10 +276,12 @@ def add_user(session: Session, username: str, role: str, countries: str, passwor
 
 
 def set_user_disabled(session: Session, user_id: int, disabled: bool) -> None:
+    """Disable (or enable) a person."""
     session.execute(update(UserRow).where(UserRow.id == user_id).values(disabled=int(disabled)))
 
 
 def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
+    """Replace a person's password hash."""
     session.execute(update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash))
 
 
@@ -291,27 +293,33 @@ def add_credential(session: Session, user_id: int, kind: str, secret_hash: str, 
 
 
 def delete_credential(session: Session, secret_hash: str) -> None:
+    """End one session or token."""
     session.execute(delete(CredentialRow).where(CredentialRow.secret_hash == secret_hash))
 
 
 def delete_user_credentials(session: Session, user_id: int) -> None:
+    """End every session and token of a person."""
     session.execute(delete(CredentialRow).where(CredentialRow.user_id == user_id))
 
 
 def delete_expired_credentials(session: Session, now: datetime) -> None:
+    """Drop sessions and tokens that expired before ``now``."""
     session.execute(delete(CredentialRow).where(CredentialRow.expires_at < now))
 
 
 def add_login_failure(session: Session, username: str) -> None:
+    """Record one failed login for ``username`` (throttling counts them)."""
     session.add(LoginFailureRow(username=username, at=utcnow()))
 
 
 def delete_login_failures(session: Session, before: datetime) -> None:
+    """Drop failed logins older than ``before`` (they no longer count)."""
     session.execute(delete(LoginFailureRow).where(LoginFailureRow.at < before))
 
 
 def add_assessment_edition(session: Session, methodology: str, year: int, state: str,
                            methodology_version: str, direction: str, opened_by: str) -> int:
+    """An edition opened for assessment; returns its id."""
     row = AssessmentEditionRow(methodology=methodology, year=year, state=state,
                                methodology_version=methodology_version, direction=direction,
                                opened_by=opened_by, opened_at=utcnow())
@@ -322,6 +330,7 @@ def add_assessment_edition(session: Session, methodology: str, year: int, state:
 
 def set_edition_state(session: Session, edition_id: int, state: str,
                       published_at: datetime | None = None) -> None:
+    """Move an assessment edition to ``state`` (and stamp its publication)."""
     values: dict[str, Any] = {"state": state}
     if published_at is not None:
         values["published_at"] = published_at
@@ -370,6 +379,7 @@ def put_consensus(session: Session, assessment_id: int, category: str, old: Frac
 
 def add_proposal(session: Session, assessment_id: int, category: str, username: str, role: str,
                  value: Fraction, justification: str) -> None:
+    """One proposal (never replaces an earlier one: the history stays)."""
     session.add(ProposalRow(assessment_id=assessment_id, category=category, username=username,
                             role=role, value_x100=x100(value), justification=justification,
                             at=utcnow()))
@@ -377,18 +387,21 @@ def add_proposal(session: Session, assessment_id: int, category: str, username: 
 
 def add_comment(session: Session, assessment_id: int, category: str | None, username: str,
                 role: str, text: str) -> None:
+    """A comment on an assessment (a category, or the whole country)."""
     session.add(CommentRow(assessment_id=assessment_id, category=category, username=username,
                            role=role, text=text, at=utcnow()))
 
 
 def add_confirmation(session: Session, assessment_id: int, code: str, value: Fraction,
                      username: str) -> None:
+    """An editor's confirmation of ``value`` for a category or the score."""
     session.add(ConfirmationRow(assessment_id=assessment_id, code=code, value_x100=x100(value),
                                 username=username, at=utcnow()))
 
 
 def add_report_draft(session: Session, assessment_id: int, version: int, parts: str,
                      footnotes: str, username: str) -> None:
+    """One version of a country's report draft (parts and footnotes as JSON)."""
     session.add(ReportDraftRow(assessment_id=assessment_id, version=version, parts=parts,
                                footnotes=footnotes, username=username, at=utcnow()))
 

@@ -59,6 +59,7 @@ class Missing:
 
 
 def is_large(previous: Fraction | None, value: Fraction) -> bool:
+    """Whether a change from ``previous`` needs an editor's confirmation (> LARGE_CHANGE)."""
     return previous is not None and abs(value - previous) > LARGE_CHANGE
 
 
