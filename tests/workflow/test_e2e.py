@@ -166,6 +166,11 @@ def test_an_edition_from_opening_to_correction(client, db_url):
     assert card.status_code == 200
     assert card.json()["ratings"] == consensus[a]
     assert card.json()["direction"] == "7_best"
+    listed = {e["edition"]: e for e in client.get("/api/v1/editions").json()}
+    assert listed[YEAR]["countries"] == 2 and listed[YEAR]["direction"] == "7_best"
+    for page in (f"/editions/{YEAR}", f"/countries/{a}", "/"):
+        assert client.get(page).status_code == 200, page
+    assert client.get(f"/api/v1/editions/{YEAR}").json()["edition"] == YEAR
     cs = next(ch for ch in card.json()["changes"] if ch["category"] == "CS")
     assert cs["verb"] in ("improves", "deteriorates") and cs["to"] == consensus[a]["CS"]
 

@@ -12,7 +12,7 @@ from typing import Any
 from typing_extensions import TypedDict
 
 from demoscope.countries import registry
-from demoscope.methodology import Direction, Methodology
+from demoscope.methodology import Direction, Edition, Methodology
 from demoscope.store import reads
 from demoscope.store.reads import Reader
 
@@ -109,7 +109,7 @@ def editions(read: Reader, m: Methodology) -> list[EditionEntry]:
     cover = reads.edition_coverage(read, m.code)
     return [{"edition": e.year, "label": e.label, "direction": m.direction_label(e.direction),
              "categories": list(e.categories), "countries": len(cover.get(e.year, {}))}
-            for e in m.editions.values()]
+            for e in _with_continued(m, cover)]
 
 
 def edition_coverage(read: Reader, m: Methodology) -> list[EditionCoverage]:
@@ -118,7 +118,13 @@ def edition_coverage(read: Reader, m: Methodology) -> list[EditionCoverage]:
     return [{"edition": e.year, "label": e.label, "direction": m.direction_label(e.direction),
              "categories": list(e.categories), "countries": sorted(cover.get(e.year, {})),
              "ratings": sum(cover.get(e.year, {}).values())}
-            for e in m.editions.values()]
+            for e in _with_continued(m, cover)]
+
+
+def _with_continued(m: Methodology, cover: dict[int, dict[str, int]]) -> list[Edition]:
+    """The methodology's editions, then the later ones a team published (continued editions
+    with data in the database)."""
+    return [*m.editions.values(), *(m.edition(y) for y in sorted(cover) if y not in m.editions)]
 
 
 def sample_countries(read: Reader, m: Methodology) -> list[str]:
