@@ -78,7 +78,7 @@ def test_every_form_needs_its_csrf_token(client, edition):
         r = client.post(f"/workflow/{YEAR}/KAZ/proposals", data={**form, **bad},
                         follow_redirects=False)
         assert r.status_code == 403, bad
-    assert client.get(f"/api/v1/assessments/KAZ/{YEAR}", cookies=client.cookies).json()[
+    assert client.get(f"/api/v1/assessments/KAZ/{YEAR}").json()[
         "categories"]["EP"]["proposals"] == []
     r = client.post(f"/workflow/{YEAR}/KAZ/proposals", data={**form, "csrf_token": good},
                     follow_redirects=False)
