@@ -2,7 +2,7 @@
 report drafts, the append-only audit log
 
 Revision ID: 0003_workflow
-Revises: 0002
+Revises: 0003_data
 Create Date: 2026-12-01
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_workflow"
-down_revision = "0002"
+down_revision = "0003_data"
 branch_labels = None
 depends_on = None
 
