@@ -115,21 +115,21 @@ class OutputError(DemoscopeError):
 class Unauthorized(DemoscopeError):
     """No credentials, or a wrong password, token or session (HTTP 401)."""
 
-    exit_code = 9
+    exit_code = 10
     http_status = 401
 
 
 class Forbidden(DemoscopeError):
     """A person whose role (or assigned countries) does not allow the action (HTTP 403)."""
 
-    exit_code = 9
+    exit_code = 10
     http_status = 403
 
 
 class TooManyAttempts(DemoscopeError):
     """Too many failed logins for one user in a short time (HTTP 429)."""
 
-    exit_code = 9
+    exit_code = 10
     http_status = 429
 
     def __init__(self, message: str, retry_after: int):

@@ -27,7 +27,7 @@ def test_users_editions_consensus_publication_and_log(cli, monkeypatch):
     code, _, err = _add(cli, monkeypatch, "short", "--role", "viewer", password="short")
     assert code == 3 and "password" in err and "short" not in err.replace("short'", "")
     code, _, err = _add(cli, monkeypatch, "x1", "--role", "viewer", "--as", "ana")
-    assert code == 8 and "may not manage users" in err
+    assert code == 10 and "may not manage users" in err
     code, out, _ = cli("user", "list", "--json")
     listed = json.loads(out)
     assert [(u["username"], u["role"], u["countries"]) for u in listed] == [
@@ -38,13 +38,13 @@ def test_users_editions_consensus_publication_and_log(cli, monkeypatch):
     assert code == 0, err
     st = json.loads(out)
     assert st["state"] == "drafting" and [c["iso3"] for c in st["countries"]] == ["KAZ", "KGZ"]
-    assert cli("edition", "open", "2026", "--as", "ana")[0] == 8
-    assert cli("edition", "open", "2026")[0] == 8  # nobody named
+    assert cli("edition", "open", "2026", "--as", "ana")[0] == 10
+    assert cli("edition", "open", "2026")[0] == 10  # nobody named
 
     code, _, err = cli("propose", "KAZ", "2025", "EP", "1.50", "-j", "new parties", "--as", "ana")
     assert code == 0, err
     code, _, err = cli("propose", "KGZ", "2025", "EP", "1.50", "-j", "x", "--as", "ana")
-    assert code == 8 and "KGZ" in err
+    assert code == 10 and "KGZ" in err
     code, _, err = cli("propose", "KAZ", "2025", "EP", "1.30", "-j", "x", "--as", "ana")
     assert code == 3 and "grid" in err
 
@@ -100,4 +100,4 @@ def test_users_editions_consensus_publication_and_log(cli, monkeypatch):
     assert code == 0 and "Audit log" in out
 
     assert cli("user", "disable", "ana", "--as", "root")[0] == 0
-    assert cli("propose", "KAZ", "2025", "EP", "2.00", "--as", "ana")[0] == 8
+    assert cli("propose", "KAZ", "2025", "EP", "2.00", "--as", "ana")[0] == 10
