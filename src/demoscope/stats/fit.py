@@ -1,0 +1,640 @@
+"""The fast fit: a Laplace approximation at the joint posterior mode, hyperparameters by EM.
+
+Why this method (the long version is in ``docs/stats.md``): the model's unknowns are one latent
+value per cell and three parameters per rater. Given the rater parameters, the cells of one
+country-category form a chain whose prior precision is tridiagonal, so the chains can be
+eliminated exactly, in time linear in the number of ratings; what remains is a sparse system
+over the rater parameters (raters interact only through the cells they share). Newton's method
+on the joint mode therefore costs a handful of sparse factorisations, and the same factorisation
+gives the Gaussian (Laplace) approximation of the joint posterior, including the strong
+correlation between a country's latent values and the leniencies of the raters who rate it —
+the correlation that coordinate-wise methods (Gibbs, mean-field VB) move along slowly or drop.
+Hyperparameters (random-walk innovation, rater pools) are set by expectation-maximisation on
+the Laplace moments (empirical Bayes); they are few and informed by every chain and rater.
+
+Intervals: a cell's posterior variance is its variance given the rater parameters (the
+tridiagonal inverse, exact) plus the variance the rater parameters' uncertainty induces
+(computed from draws of the rater parameters, seeded, so results are deterministic). Linear
+combinations such as the Democracy Score get their variance the same way, so their intervals
+are propagated through the model rather than averaged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spl
+
+from demoscope.errors import DemoscopeError
+from demoscope.stats.model import Derivs, Grid, Hyper, ordinal_terms
+
+Progress = Callable[[str, int, int], None]
+Z90 = 1.6448536269514722  # standard normal 95th percentile: 90 % central intervals
+
+
+class FitError(DemoscopeError):
+    """The fit could not reach a mode (should not happen on valid panels; reported, not hidden)."""
+
+    exit_code = 8
+
+
+# -- layout ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Layout:
+    """Index arrays for the fit. Cells are grouped into chains (one per country-category,
+    padded to the longest chain). A *unit* is a rater in one country: leniency is a unit's
+    parameter (a rater's leniency may differ somewhat between countries, pooled around the
+    rater's own), noise is a rater's. Pairs (chain, unit) carry the elimination of the chains."""
+
+    n_cells: int
+    n_raters: int
+    n_units: int
+    n_chains: int
+    width: int  # longest chain
+    obs_cell: np.ndarray
+    obs_rater: np.ndarray
+    obs_unit: np.ndarray
+    obs_y: np.ndarray
+    obs_slot: np.ndarray
+    obs_pair: np.ndarray
+    unit_rater: np.ndarray
+    cell_flat: np.ndarray  # chain * width + slot
+    chain_cells: np.ndarray  # (I, width) cell index, -1 in padding
+    inv_dt: np.ndarray  # (I, width) 1/years since previous edition; 0 for first and padding
+    valid: np.ndarray  # (I, width) bool
+    pair_chain: np.ndarray  # pairs (chain, unit), one per chain and rater-country rating in it
+    pair_unit: np.ndarray
+    chain_group: np.ndarray  # country of each chain
+    chain_kind: np.ndarray  # category of each chain
+    n_groups: int
+    n_kinds: int
+
+    @classmethod
+    def build(cls, cell_group: np.ndarray, cell_kind: np.ndarray, cell_edition: np.ndarray,
+              obs_cell: np.ndarray, obs_rater: np.ndarray, obs_y: np.ndarray,
+              n_raters: int) -> Layout:
+        """Cells sorted by country (``cell_group``), category (``cell_kind``) and edition; a
+        chain is a country-category, a unit a rater in a country."""
+        cell_chain_key = cell_group.astype(np.int64) * (int(cell_kind.max()) + 1) + cell_kind
+        n_cells = len(cell_edition)
+        start = np.concatenate([[True], cell_chain_key[1:] != cell_chain_key[:-1]])
+        cell_chain = np.cumsum(start) - 1
+        n_chains = int(cell_chain[-1]) + 1
+        firsts = np.flatnonzero(start)
+        cell_slot = np.arange(n_cells) - firsts[cell_chain]
+        width = int(np.bincount(cell_chain).max())
+        cell_flat = cell_chain * width + cell_slot
+        chain_cells = np.full(n_chains * width, -1, dtype=np.int64)
+        chain_cells[cell_flat] = np.arange(n_cells)
+        chain_cells = chain_cells.reshape(n_chains, width)
+        gaps = np.zeros(n_cells)
+        gaps[1:] = cell_edition[1:] - cell_edition[:-1]
+        later = ~start
+        if np.any(gaps[later] <= 0):
+            raise FitError("editions must increase within a chain")
+        inv_dt = np.zeros(n_chains * width)
+        inv_dt[cell_flat[later]] = 1.0 / gaps[later]
+        unit_key = obs_rater.astype(np.int64) * (int(cell_group.max()) + 1) + cell_group[obs_cell]
+        unit_ids, obs_unit = np.unique(unit_key, return_inverse=True)
+        obs_unit = obs_unit.ravel()
+        n_units = len(unit_ids)
+        pair_key = cell_chain[obs_cell] * n_units + obs_unit
+        pair_ids, obs_pair = np.unique(pair_key, return_inverse=True)
+        groups, chain_group = np.unique(cell_group[firsts], return_inverse=True)
+        kinds, chain_kind = np.unique(cell_kind[firsts], return_inverse=True)
+        return cls(n_cells, n_raters, n_units, n_chains, width, obs_cell, obs_rater, obs_unit,
+                   obs_y, cell_slot[obs_cell], obs_pair.ravel(),
+                   unit_ids // (int(cell_group.max()) + 1), cell_flat, chain_cells,
+                   inv_dt.reshape(n_chains, width), chain_cells >= 0,
+                   pair_ids // n_units, pair_ids % n_units, chain_group.ravel(),
+                   chain_kind.ravel(), len(groups), len(kinds))
+
+    def pad(self, values: np.ndarray) -> np.ndarray:
+        out = np.zeros(self.n_chains * self.width)
+        out[self.cell_flat] = values
+        return out.reshape(self.n_chains, self.width)
+
+    def unpad(self, padded: np.ndarray) -> np.ndarray:
+        return padded.reshape(-1, *padded.shape[2:])[self.cell_flat]
+
+
+# -- tridiagonal chains ----------------------------------------------------------------------
+
+
+def _tri_factor(diag: np.ndarray, off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """LDLᵀ of each chain's tridiagonal precision (rows of ``diag``; ``off[:, t]`` couples
+    slots t and t+1). Returns the pivots D and the subdiagonal of the unit factor L."""
+    n, width = diag.shape
+    d = np.empty_like(diag)
+    lsub = np.zeros((n, max(width - 1, 0)))
+    d[:, 0] = diag[:, 0]
+    for t in range(1, width):
+        lsub[:, t - 1] = off[:, t - 1] / d[:, t - 1]
+        d[:, t] = diag[:, t] - lsub[:, t - 1] * off[:, t - 1]
+    return d, lsub
+
+
+def _tri_solve(d: np.ndarray, lsub: np.ndarray, b: np.ndarray, rows: np.ndarray | None = None
+               ) -> np.ndarray:
+    """Solve each chain's system for right-hand sides ``b`` of shape (n, width, k); ``rows``
+    says which chain's factor each right-hand side uses (default: the i-th)."""
+    y = np.array(b, dtype=float, copy=True)
+    dd = d if rows is None else d[rows]
+    ll = lsub if rows is None else lsub[rows]
+    width = y.shape[1]
+    for t in range(1, width):
+        y[:, t] -= ll[:, t - 1, None] * y[:, t - 1]
+    y /= dd[:, :, None]
+    for t in range(width - 2, -1, -1):
+        y[:, t] -= ll[:, t, None] * y[:, t + 1]
+    return y
+
+
+def _tri_inverse(d: np.ndarray, lsub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Diagonal and first off-diagonal of each chain's inverse precision."""
+    n, width = d.shape
+    diag = np.empty_like(d)
+    off = np.zeros((n, max(width - 1, 0)))
+    diag[:, -1] = 1.0 / d[:, -1]
+    for t in range(width - 2, -1, -1):
+        off[:, t] = -lsub[:, t] * diag[:, t + 1]
+        diag[:, t] = 1.0 / d[:, t] + lsub[:, t] ** 2 * diag[:, t + 1]
+    return diag, off
+
+
+# -- sparse symmetric factorisation ----------------------------------------------------------
+
+
+class _Factor:
+    """A symmetric positive definite sparse matrix factorised by SuperLU without pivoting
+    (``P S Pᵀ = L D Lᵀ``): solves, and draws from ``N(0, S⁻¹)``. Raises ``ValueError`` when
+    the matrix is not positive definite."""
+
+    def __init__(self, s: sp.spmatrix):
+        self.n = s.shape[0]
+        self.lu = spl.splu(sp.csc_matrix(s), permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
+                           options={"SymmetricMode": True})
+        if not np.array_equal(self.lu.perm_r, self.lu.perm_c):
+            raise ValueError("pivoting happened: not positive definite")
+        self.d = self.lu.U.diagonal()
+        if not np.all(np.isfinite(self.d)) or self.d.min() <= 0:
+            raise ValueError("not positive definite")
+
+    def solve(self, b: np.ndarray) -> np.ndarray:
+        return self.lu.solve(b)
+
+    def draw(self, white: np.ndarray) -> np.ndarray:
+        """``S⁻¹ Pᵀ L D^½ w`` has covariance ``S⁻¹`` for standard normal ``w``."""
+        v = self.lu.L @ (np.sqrt(self.d)[:, None] * white)
+        return self.solve(v[self.lu.perm_r])
+
+
+# -- the leniency prior ----------------------------------------------------------------------
+
+
+def _lenient_prior(layout: Layout, h: Hyper) -> sp.csr_matrix:
+    """Prior precision of the unit leniencies: for each rater, their units' leniencies are
+    ``a_r + δ`` with ``a_r ~ N(0, σ_a²)`` and ``δ ~ N(0, σ_δ²)`` per country, i.e. covariance
+    ``σ_a² 11ᵀ + σ_δ² I`` whose inverse is ``(I − c 11ᵀ)/σ_δ²``, ``c = σ_a²/(σ_δ² + n σ_a²)``."""
+    L = layout
+    n = np.bincount(L.unit_rater, minlength=L.n_raters).astype(float)
+    c = h.sigma_a**2 / (h.sigma_d**2 + n * h.sigma_a**2)
+    order = np.argsort(L.unit_rater, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(n.astype(int))])
+    rows, cols, vals = [np.arange(L.n_units)], [np.arange(L.n_units)], [np.full(L.n_units, 1.0)]
+    multi = np.flatnonzero(n > 1)
+    for r in multi:  # raters who rate several countries: small dense blocks
+        u = order[starts[r]:starts[r + 1]]
+        rows.append(np.repeat(u, len(u)))
+        cols.append(np.tile(u, len(u)))
+        vals.append(np.full(len(u) ** 2, -c[r]))
+    diag_c = np.zeros(L.n_units)
+    single = n[L.unit_rater] == 1
+    diag_c[single] = c[L.unit_rater[single]]
+    vals[0] = vals[0] - diag_c
+    m = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                      shape=(L.n_units, L.n_units))
+    return m / h.sigma_d**2
+
+
+# -- state and derivatives -------------------------------------------------------------------
+
+GH_NODES, GH_WEIGHTS = np.polynomial.hermite.hermgauss(5)
+GH_WEIGHTS = GH_WEIGHTS / np.sqrt(np.pi)
+
+
+@dataclass
+class _Point:
+    z: np.ndarray  # (C,) latent values
+    th: np.ndarray  # (U + G,) unit leniencies, then country levels
+
+
+@dataclass
+class _System:
+    """Everything one Newton step needs, and what the Laplace approximation keeps."""
+
+    f: float
+    g_z: np.ndarray
+    g_th: np.ndarray
+    d: np.ndarray  # chain LDLᵀ pivots
+    lsub: np.ndarray
+    h_zt: sp.csr_matrix  # (C, U + G) cross Hessian
+    x: sp.csr_matrix  # (C, U + G) H_zz⁻¹ H_zθ
+    factor: _Factor
+    derivs: Derivs
+    eta: np.ndarray
+
+
+class _Problem:
+    """Negative log posterior of (latent values, leniencies, country levels) for fixed noise
+    and hyperparameters, and its Newton system with the chains eliminated.
+
+    θ stacks the U unit leniencies and the G country levels. A chain's first latent value has
+    prior ``N(μ_k + c_g, s0²)`` (category mean plus its country's level ``c_g ~ N(0, s_c²)``):
+    categories of a country share its level, which the model must not mistake for the
+    leniency of the raters who rate only that country."""
+
+    def __init__(self, layout: Layout, grid: Grid):
+        self.L = layout
+        self.cuts = grid.cuts
+        L = layout
+        # fixed pattern of the (chain, column) pairs: units from the ratings, then each chain's
+        # country column (its first cell's prior couples them)
+        self.pair_chain = np.concatenate([L.pair_chain, np.arange(L.n_chains)])
+        self.pair_col = np.concatenate([L.pair_unit, L.n_units + L.chain_group])
+        q_idx, t_idx = np.nonzero(L.valid[self.pair_chain])
+        self.q_idx, self.t_idx = q_idx, t_idx
+        self.x_rows = L.chain_cells[self.pair_chain[q_idx], t_idx]
+        self.x_cols = self.pair_col[q_idx]
+        self.first = L.chain_cells[:, 0]
+
+    def split(self, th: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return th[: self.L.n_units], th[self.L.n_units:]
+
+    def _prior(self, pt: _Point, h: Hyper, mu_k: np.ndarray, prior_a: sp.csr_matrix, grad: bool):
+        L = self.L
+        zp = L.pad(pt.z)
+        a, c = self.split(pt.th)
+        prec = L.inv_dt / h.omega**2
+        first = zp[:, 0] - mu_k[L.chain_kind] - c[L.chain_group]
+        diff = zp[:, 1:] - zp[:, :-1]
+        pa = prior_a @ a
+        f = (0.5 * np.sum(first**2) / h.s0**2 + 0.5 * np.sum(prec[:, 1:] * diff**2)
+             + 0.5 * float(a @ pa) + 0.5 * np.sum(c**2) / h.s_c**2)
+        if not grad:
+            return f, None, None
+        gp = np.zeros_like(zp)
+        gp[:, 0] += first / h.s0**2
+        step = prec[:, 1:] * diff
+        gp[:, 1:] += step
+        gp[:, :-1] -= step
+        gc = c / h.s_c**2 - np.bincount(L.chain_group, first, L.n_groups) / h.s0**2
+        return f, L.unpad(gp), np.concatenate([pa, gc])
+
+    def predictor(self, pt: _Point) -> np.ndarray:
+        return pt.z[self.L.obs_cell] + pt.th[self.L.obs_unit]
+
+    def objective(self, pt: _Point, s: np.ndarray, h: Hyper, mu_k: np.ndarray,
+                  prior_a: sp.csr_matrix) -> float:
+        d = ordinal_terms(self.L.obs_y, self.predictor(pt), s[self.L.obs_rater], self.cuts,
+                          second=False)
+        f, _, _ = self._prior(pt, h, mu_k, prior_a, grad=False)
+        return float(f - d.loglik.sum())
+
+    def system(self, pt: _Point, s: np.ndarray, h: Hyper, mu_k: np.ndarray,
+               prior_a: sp.csr_matrix) -> _System:
+        """Gradient, Hessian pieces and the factorised Schur complement at ``pt``. The
+        Hessian is positive definite everywhere: the ordinal probit is log-concave in the
+        linear predictor, which is linear in the latent value and the leniency."""
+        L = self.L
+        U, G = L.n_units, L.n_groups
+        eta = self.predictor(pt)
+        d = ordinal_terms(L.obs_y, eta, s[L.obs_rater], self.cuts)
+        f_prior, gz_prior, gth_prior = self._prior(pt, h, mu_k, prior_a, grad=True)
+        f = float(f_prior - d.loglik.sum())
+        w = -d.d_eta2  # ≥ 0: the ordinal probit is log-concave in η
+        g_z = gz_prior - np.bincount(L.obs_cell, d.d_eta, L.n_cells)
+        g_th = gth_prior
+        g_th[:U] -= np.bincount(L.obs_unit, d.d_eta, U)
+        # latent block: chain priors plus data, tridiagonal per chain
+        prec = L.inv_dt / h.omega**2
+        diag = np.zeros_like(prec)
+        diag[:, 0] = 1.0 / h.s0**2
+        diag += prec
+        diag[:, :-1] += prec[:, 1:]
+        diag += L.pad(np.bincount(L.obs_cell, w, L.n_cells))
+        diag[~L.valid] = 1.0
+        dd, lsub = _tri_factor(diag, -prec[:, 1:])
+        # cross block H_zθ and X = H_zz⁻¹ H_zθ, per (chain, column) pair
+        n_first = len(self.first)
+        h_zt = sp.csr_matrix((np.concatenate([w, np.full(n_first, -1.0 / h.s0**2)]),
+                              (np.concatenate([L.obs_cell, self.first]),
+                               np.concatenate([L.obs_unit, U + L.chain_group]))),
+                             shape=(L.n_cells, U + G))
+        rhs = np.zeros((len(self.pair_chain), L.width, 1))
+        rhs[L.obs_pair, L.obs_slot, 0] = w
+        rhs[len(L.pair_chain):, 0, 0] = -1.0 / h.s0**2
+        xp = _tri_solve(dd, lsub, rhs, self.pair_chain)[:, :, 0]
+        x = sp.csr_matrix((xp[self.q_idx, self.t_idx], (self.x_rows, self.x_cols)),
+                          shape=(L.n_cells, U + G))
+        # θ block minus the chains' Schur complement
+        h_tt = sp.block_diag([prior_a + sp.diags(np.bincount(L.obs_unit, w, U)),
+                              sp.diags(np.bincount(L.chain_group, minlength=G) / h.s0**2
+                                       + 1.0 / h.s_c**2)])
+        schur = h_tt - (h_zt.T @ x)
+        schur = ((schur + schur.T) * 0.5).tocsc()
+        try:
+            factor = _Factor(schur)
+        except (ValueError, RuntimeError):
+            raise FitError("the leniency system is not positive definite") from None
+        return _System(f, g_z, g_th, dd, lsub, h_zt, x, factor, d, eta)
+
+    def direction(self, sys_: _System) -> tuple[np.ndarray, np.ndarray]:
+        L = self.L
+        t1 = L.unpad(_tri_solve(sys_.d, sys_.lsub, L.pad(sys_.g_z)[:, :, None])[:, :, 0])
+        dth = sys_.factor.solve(-sys_.g_th + sys_.h_zt.T @ t1)
+        return -t1 - sys_.x @ dth, dth
+
+
+# -- the noise step and the hyperparameters (EM on the Laplace moments) ----------------------
+
+
+@dataclass
+class _Moments:
+    """Posterior moments at the current mode, from the Laplace approximation."""
+
+    var_z: np.ndarray  # per cell
+    cond_diag: np.ndarray  # (I, width) conditional variances given θ
+    cond_off: np.ndarray  # (I, width-1) conditional covariances of consecutive editions
+    dev: np.ndarray  # (C, M) θ-induced deviations of the latent values
+    th_draws: np.ndarray  # (U + G, M) deviations of θ
+    var_eta: np.ndarray  # per rating: variance of its linear predictor
+
+
+def _moments(layout: Layout, sys_: _System, th_draws: np.ndarray) -> _Moments:
+    L = layout
+    cdiag, coff = _tri_inverse(sys_.d, sys_.lsub)
+    dev = -(sys_.x @ th_draws)
+    cond = L.unpad(cdiag)
+    var_z = cond + np.mean(dev**2, axis=1)
+    eta_dev = th_draws[L.obs_unit] + dev[L.obs_cell]
+    var_eta = cond[L.obs_cell] + np.mean(eta_dev**2, axis=1)
+    return _Moments(var_z, cdiag, coff, dev, th_draws, var_eta)
+
+
+def _noise_step(layout: Layout, cuts: np.ndarray, eta: np.ndarray, var_eta: np.ndarray,
+                s: np.ndarray, h: Hyper) -> tuple[np.ndarray, np.ndarray]:
+    """One Newton step on each rater's log noise for the expected log likelihood over the
+    posterior of the linear predictor (Gauss-Hermite): the EM step that keeps a rater's noise
+    from collapsing onto latent values fitted to that same rater's ratings. Returns the new
+    log noise and its approximate posterior variance."""
+    L = layout
+    R = L.n_raters
+    r = L.obs_rater
+    sr = s[r]
+    spread = np.sqrt(2 * np.maximum(var_eta, 0.0))
+    grad = np.zeros(R)
+    curv = np.zeros(R)
+    for node, weight in zip(GH_NODES, GH_WEIGHTS, strict=True):
+        d = ordinal_terms(L.obs_y, eta + spread * node, sr, cuts)
+        grad += weight * np.bincount(r, d.d_s, R)
+        curv += weight * np.bincount(r, d.d_s2, R)
+    grad -= (s - h.mu_s) / h.tau_s**2
+    curv -= 1.0 / h.tau_s**2
+    step = np.where(curv < 0, -grad / np.where(curv < 0, curv, -1.0), np.sign(grad) * 0.25)
+    new = s + np.clip(step, -0.5, 0.5)
+    return new, 1.0 / np.maximum(-curv, 1.0 / h.tau_s**2)
+
+
+def _rater_leniency(layout: Layout, a: np.ndarray, h: Hyper) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior mean (per draw column of ``a``) and conditional variance of each rater's own
+    leniency ``a_r`` given their units' leniencies."""
+    L = layout
+    n = np.bincount(L.unit_rater, minlength=L.n_raters).astype(float)
+    prec = 1.0 / h.sigma_a**2 + n / h.sigma_d**2
+    total = np.zeros((L.n_raters, *a.shape[1:]))
+    np.add.at(total, L.unit_rater, a)
+    mean = total / h.sigma_d**2 / prec.reshape(-1, *([1] * (a.ndim - 1)))
+    return mean, 1.0 / prec
+
+
+def _hyper_step(layout: Layout, pt: _Point, s: np.ndarray, var_s: np.ndarray, mo: _Moments,
+                hyper: Hyper, floors: Hyper) -> tuple[Hyper, np.ndarray]:
+    """EM update of the hyperparameters (and the category means) from the current moments."""
+    L = layout
+    U = L.n_units
+    zp = L.pad(pt.z)
+    c = pt.th[U:]
+    dc = mo.th_draws[U:]
+    first_cells = L.chain_cells[:, 0]
+    lev = zp[:, 0] - c[L.chain_group]
+    mu_k = np.bincount(L.chain_kind, lev, L.n_kinds) / np.bincount(L.chain_kind, minlength=L.n_kinds)
+    e_first = ((lev - mu_k[L.chain_kind]) ** 2 + mo.cond_diag[:, 0]
+               + np.mean((mo.dev[first_cells] - dc[L.chain_group]) ** 2, axis=1))
+    s0 = float(np.sqrt(np.mean(e_first)))
+    s_c = float(np.sqrt(np.mean(c**2 + np.mean(dc**2, axis=1))))
+    later = L.inv_dt[:, 1:] > 0
+    omega = hyper.omega
+    if later.any():
+        ci, ti = np.nonzero(later)
+        cur, prev = L.chain_cells[ci, ti + 1], L.chain_cells[ci, ti]
+        e2 = ((pt.z[cur] - pt.z[prev]) ** 2 + mo.cond_diag[ci, ti + 1] + mo.cond_diag[ci, ti]
+              - 2 * mo.cond_off[ci, ti] + np.mean((mo.dev[cur] - mo.dev[prev]) ** 2, axis=1))
+        omega = float(np.sqrt(np.mean(e2 * L.inv_dt[:, 1:][later])))
+    # leniencies: rater level a_r and per-country departures δ, from draws of the units
+    draws = pt.th[:U, None] + mo.th_draws[:U]
+    ar, var_ar = _rater_leniency(L, draws, hyper)
+    sigma_a = float(np.sqrt(np.mean(np.mean(ar**2, axis=1) + var_ar)))
+    sigma_d = hyper.sigma_d
+    multi = np.bincount(L.unit_rater, minlength=L.n_raters)[L.unit_rater] > 1
+    if multi.any():  # only raters of several countries tell δ from a_r
+        dev = draws[multi] - ar[L.unit_rater[multi]]
+        sigma_d = float(np.sqrt(np.mean(np.mean(dev**2, axis=1) + var_ar[L.unit_rater[multi]])))
+    mu_s = float(np.mean(s))
+    new = Hyper(mu0=float(np.mean(mu_k)), s0=s0, s_c=s_c, omega=omega, sigma_a=sigma_a,
+                sigma_d=sigma_d, mu_s=mu_s, tau_s=float(np.sqrt(np.mean((s - mu_s) ** 2 + var_s))))
+    return new.with_floor(floors), mu_k
+
+
+# -- result ----------------------------------------------------------------------------------
+
+
+@dataclass
+class FitResult:
+    """Posterior summaries of the fast fit (Laplace approximation, EB hyperparameters).
+
+    ``z_mean``/``z_sd`` per fitted cell on the methodology's scale (unclipped); per fitted
+    rater, ``leniency`` (ratings-weighted mean of their units' leniencies) and ``log_noise``
+    (posterior modes), with :meth:`rater_draws` for their intervals."""
+
+    z_mean: np.ndarray
+    z_sd: np.ndarray
+    z_cond_var: np.ndarray
+    unit_leniency: np.ndarray
+    log_noise: np.ndarray
+    log_noise_var: np.ndarray
+    th_draws: np.ndarray  # (U + G, M) deviations of θ from its mode
+    noise_draws: np.ndarray  # (R, M) deviations of the log noises
+    hyper: Hyper
+    category_means: np.ndarray
+    iterations: int
+    converged: bool
+    x: sp.csr_matrix
+    layout: Layout
+    site_precision: np.ndarray  # per rating: its Gaussian site precision on its cell
+    site_linear: np.ndarray  # per rating: the site's linear term
+
+    def _unit_weights(self) -> sp.csr_matrix:
+        L = self.layout
+        counts = np.bincount(L.obs_unit, minlength=L.n_units).astype(float)
+        per_rater = np.bincount(L.unit_rater, counts, L.n_raters)
+        return sp.csr_matrix((counts / per_rater[L.unit_rater], (L.unit_rater, np.arange(L.n_units))),
+                             shape=(L.n_raters, L.n_units))
+
+    @property
+    def leniency(self) -> np.ndarray:
+        return self._unit_weights() @ self.unit_leniency
+
+    def rater_draws(self) -> tuple[np.ndarray, np.ndarray]:
+        """(R, M) draws of the raters' leniencies and log noises."""
+        U = self.layout.n_units
+        return (self._unit_weights() @ (self.unit_leniency[:, None] + self.th_draws[:U]),
+                self.log_noise[:, None] + self.noise_draws)
+
+    def combination(self, weights: sp.spmatrix) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and sd of linear combinations of cells (rows of ``weights``, C columns), each
+        row taking at most one cell per chain (e.g. a Democracy Score: one cell per category).
+        Given θ, chains are independent, so the variance is the weighted sum of conditional
+        variances plus the θ-induced part, from the same draws."""
+        w = sp.csr_matrix(weights)
+        mean = w @ self.z_mean
+        cond = (w.multiply(w)) @ self.z_cond_var
+        dev = (w @ self.x) @ self.th_draws
+        return mean, np.sqrt(cond + np.mean(dev**2, axis=1))
+
+
+def _var_from_draws(x: sp.csr_matrix, draws: np.ndarray, chunk: int = 64) -> np.ndarray:
+    out = np.zeros(x.shape[0])
+    m = draws.shape[1]
+    for i in range(0, m, chunk):
+        dev = x @ draws[:, i:i + chunk]
+        out += np.sum(dev**2, axis=1)
+    return out / m
+
+
+# -- the fit ---------------------------------------------------------------------------------
+
+
+def _initial(layout: Layout, grid: Grid, values: np.ndarray
+             ) -> tuple[_Point, np.ndarray, Hyper, np.ndarray]:
+    L = layout
+    counts = np.bincount(L.obs_cell, minlength=L.n_cells)
+    z = np.bincount(L.obs_cell, values, L.n_cells) / counts
+    resid = values - z[L.obs_cell]
+    a = np.bincount(L.obs_unit, resid, L.n_units) / np.bincount(L.obs_unit, minlength=L.n_units)
+    n = counts[L.obs_cell]
+    shared = n > 1
+    # residuals from the cell mean shrink by (n-1)/n: undo it for a first noise guess
+    r2 = np.where(shared, resid**2 * n / np.maximum(n - 1, 1), 0.0)
+    ms = np.bincount(L.obs_rater, r2, L.n_raters)
+    ns = np.bincount(L.obs_rater, shared.astype(float), L.n_raters)
+    pooled = np.sqrt(np.sum(r2) / max(np.sum(shared), 1.0)) if shared.any() else grid.step
+    sd = np.where(ns > 2, np.sqrt(ms / np.maximum(ns, 1)), pooled)
+    s = np.log(np.maximum(sd, grid.step / 2))
+    zp = L.pad(z)
+    first = zp[:, 0]
+    mu_k = np.bincount(L.chain_kind, first, L.n_kinds) / np.bincount(L.chain_kind, minlength=L.n_kinds)
+    dev = first - mu_k[L.chain_kind]
+    c = np.bincount(L.chain_group, dev, L.n_groups) / np.bincount(L.chain_group, minlength=L.n_groups)
+    later = L.inv_dt[:, 1:] > 0
+    steps = (zp[:, 1:] - zp[:, :-1])[later] ** 2 * L.inv_dt[:, 1:][later]
+    omega = np.sqrt(np.mean(steps) / 2) if len(steps) else grid.span / 12
+    spread = float(max(np.std(a), grid.step / 2))
+    rest = dev - c[L.chain_group]
+    hyper = Hyper(mu0=float(mu_k.mean()), s0=float(max(np.std(rest), grid.step)),
+                  s_c=float(max(np.std(c), grid.step)), omega=float(max(omega, grid.step / 4)),
+                  sigma_a=spread, sigma_d=spread / 2, mu_s=float(np.mean(s)),
+                  tau_s=float(max(np.std(s), 0.1)))
+    return _Point(z, np.concatenate([a - a.mean(), c])), s, hyper, mu_k
+
+
+def _floors(grid: Grid) -> Hyper:
+    return Hyper(mu0=0.0, s0=grid.step / 2, s_c=grid.step / 2, omega=grid.span * 1e-4,
+                 sigma_a=grid.span * 1e-3, sigma_d=grid.span * 1e-3, mu_s=0.0, tau_s=1e-2)
+
+
+def fit_layout(layout: Layout, grid: Grid, values: np.ndarray, *, seed: int = 0, draws: int = 400,
+               em_draws: int = 32, max_iter: int = 300, tol: float = 1e-5,
+               progress: Progress | None = None) -> FitResult:
+    """Fit the model to ratings laid out by :class:`Layout` (``values`` on the grid, one per
+    rating). Deterministic for a given ``seed``: the only randomness is the draws used for
+    variances, taken from one seeded generator.
+
+    Each iteration takes one Newton step on (latent values, leniencies, country levels) for the
+    current noise and hyperparameters; near the mode it also takes one EM step for each rater's
+    noise and for the hyperparameters, using the Laplace moments."""
+    rng = np.random.default_rng(seed)
+    L = layout
+    n_th = L.n_units + L.n_groups
+    prob = _Problem(L, grid)
+    pt, s, hyper, mu_k = _initial(L, grid, values)
+    var_s = np.full(L.n_raters, hyper.tau_s**2)
+    floors = _floors(grid)
+    white_em = rng.standard_normal((n_th, em_draws))
+    white = rng.standard_normal((n_th, draws))
+    white_s = rng.standard_normal((L.n_raters, draws))
+    z_tol = tol * grid.span
+    converged = False
+    em = False
+    iteration = 0
+    for iteration in range(1, max_iter + 1):  # noqa: B007 (the count is reported)
+        prior_a = _lenient_prior(L, hyper)
+        sys_ = prob.system(pt, s, hyper, mu_k, prior_a)
+        dz, dth = prob.direction(sys_)
+        big = max(np.max(np.abs(dz)) / (grid.span / 4), np.max(np.abs(dth)) / (grid.span / 4), 1.0)
+        dz, dth = dz / big, dth / big
+        slope = float(sys_.g_z @ dz + sys_.g_th @ dth)
+        step, trial = 1.0, pt
+        for _ in range(40):
+            cand = _Point(pt.z + step * dz, pt.th + step * dth)
+            f_new = prob.objective(cand, s, hyper, mu_k, prior_a)
+            if np.isfinite(f_new) and f_new <= sys_.f + 1e-4 * step * min(slope, 0.0):
+                trial = cand
+                break
+            step *= 0.5
+        move = max(np.max(np.abs(trial.z - pt.z)), np.max(np.abs(trial.th - pt.th)))
+        pt = trial
+        if progress:
+            progress("fitting", iteration, max_iter)
+        if move < 1e-2 or em:
+            em = True
+            sys_ = prob.system(pt, s, hyper, mu_k, prior_a)
+            mo = _moments(L, sys_, sys_.factor.draw(white_em))
+            s_new, var_s = _noise_step(L, prob.cuts, sys_.eta, mo.var_eta, s, hyper)
+            new_hyper, mu_k = _hyper_step(L, pt, s_new, var_s, mo, hyper, floors)
+            rel = max(abs(getattr(new_hyper, k) - getattr(hyper, k)) / max(abs(getattr(hyper, k)), 1e-2)
+                      for k in Hyper.names())
+            s_move = float(np.max(np.abs(s_new - s)))
+            s, hyper = s_new, new_hyper
+            if move < z_tol and s_move < 1e-3 and rel < 1e-3:
+                converged = True
+                break
+    prior_a = _lenient_prior(L, hyper)
+    sys_ = prob.system(pt, s, hyper, mu_k, prior_a)
+    th_draws = sys_.factor.draw(white)
+    cdiag, _ = _tri_inverse(sys_.d, sys_.lsub)
+    cond = L.unpad(cdiag)
+    var = cond + _var_from_draws(sys_.x, th_draws)
+    d = sys_.derivs
+    prec_site = -d.d_eta2
+    lin_site = d.d_eta + prec_site * pt.z[L.obs_cell]
+    if progress:
+        progress("fitting", max_iter, max_iter)
+    return FitResult(pt.z, np.sqrt(var), cond, pt.th[:L.n_units].copy(), s, var_s, th_draws,
+                     np.sqrt(var_s)[:, None] * white_s, hyper, mu_k, iteration, converged,
+                     sys_.x, L, prec_site, lin_site)
