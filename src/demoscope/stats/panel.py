@@ -110,7 +110,8 @@ class Panel:
         dup = np.flatnonzero(pair[order][1:] == pair[order][:-1])
         if len(dup):
             raise _Duplicate(int(order[dup[0]]), int(order[dup[0] + 1]))
-        return cls(list(countries), list(categories), list(raters), uniq[:, 0], uniq[:, 1],
+        return cls([str(x) for x in countries], [str(x) for x in categories],
+                   [str(x) for x in raters], uniq[:, 0], uniq[:, 1],
                    uniq[:, 2], cell, rr, val, source=source, skipped=skipped)
 
 
