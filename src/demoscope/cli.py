@@ -1038,6 +1038,49 @@ def log_cmd(
     _console().print(t)
 
 
+# -- estimate -------------------------------------------------------------------------------
+
+
+@app.command()
+def estimate(
+    ratings: Annotated[Path, typer.Option(
+        "--ratings", help="CSV with columns country, edition, category, rater, value (values on "
+        "the methodology's grid; a blank or NA value is a missing rating).")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON Lines: one object per "
+                                           "cell, score and rater, then a summary.")] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the draws behind the intervals: the same "
+                                      "seed gives the same output.")] = 0,
+    rows: Annotated[int, typer.Option(help="Rows shown per table (terminal view).")] = 60,
+) -> None:
+    """Estimate every country-edition-category from a panel of raters with a 90 % interval,
+    each rater's leniency and reliability, and each Democracy Score with an interval
+    propagated through the model (docs/stats.md). Cells with one rater get no interval.
+    (Estimating an edition from the assessment workflow's proposals comes with the workflow.)
+
+    Example: demoscope estimate --ratings panel.csv --json > estimates.jsonl
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from demoscope.stats.estimate import estimate_ratings_file
+
+    err = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), console=err, transient=True,
+                  disable=not err.is_terminal) as bar:
+        task = bar.add_task("estimating", total=None)
+        result = estimate_ratings_file(
+            str(ratings), _methodology(), seed=seed,
+            progress=lambda stage, done, total: bar.update(task, description=stage,
+                                                           completed=done, total=total))
+    if json_out:
+        for line in result.lines():
+            _print_jsonl(line)
+        return
+    from demoscope.stats.tables import render
+
+    render(result, _console(), rows)
+
+
 # -- web ------------------------------------------------------------------------------------
 
 

@@ -111,7 +111,7 @@ def reference_fit(layout: Layout, grid: Grid, *, warmup: int = 500, samples: int
                                                              (lower - eta) / sigma)))
 
     started = time.perf_counter()
-    mcmc = MCMC(NUTS(model, target_accept_prob=0.85), num_warmup=warmup, num_samples=samples,
+    mcmc = MCMC(NUTS(model, target_accept_prob=0.9), num_warmup=warmup, num_samples=samples,
                 num_chains=chains, chain_method="sequential", progress_bar=progress_bar)
     mcmc.run(jax.random.PRNGKey(seed), extra_fields=("diverging",))
     draws = mcmc.get_samples()

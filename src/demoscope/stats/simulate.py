@@ -110,7 +110,7 @@ def simulate_ratings(methodology: Methodology, n_ratings: int, *, seed: int = 0,
     editions = kw.pop("editions", 20)
     cats = kw.get("categories") or list(methodology.editions[max(methodology.editions)].categories)
     lo, hi = kw.get("raters_per_country", (3, 6))
-    per_country = editions * len(cats) * (lo + hi) / 2 * 0.62 * (1 - kw.get("missing", 0.15))
+    per_country = editions * len(cats) * (lo + hi) / 2 * (1 - kw.get("missing", 0.15))
     countries = max(2, round(n_ratings / per_country))
     return simulate(methodology, countries=countries, editions=editions, seed=seed, **kw)
 
