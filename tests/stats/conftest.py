@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import sys
-from pathlib import Path
 
 import pytest
 
 from demoscope.methodology import nit
-from demoscope.stats.panel import Panel
 
 
 @pytest.fixture(scope="session")
 def methodology():
     return nit()
-
-
-def write_panel(path: Path, panel: Panel, truth=None) -> Path:
-    """A panel as the CSV ``demoscope estimate --ratings`` reads (a truth column is ignored)."""
-    with path.open("w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["country", "edition", "category", "rater", "value"] + (["truth"] if truth is not None else []))
-        for i in range(panel.n_ratings):
-            c = int(panel.rating_cell[i])
-            country, edition, category = panel.cell_key(c)
-            row = [country, edition, category, panel.raters[panel.rating_rater[i]],
-                   f"{panel.rating_value[i]:.2f}"]
-            w.writerow(row + ([f"{truth[c]:.4f}"] if truth is not None else []))
-    return path
 
 
 @pytest.fixture

@@ -69,8 +69,7 @@ def check_proposal(est: Estimates, country: str, edition: int, category: str, va
     check = ProposalCheck(country, edition, category, value, rater, 0, None, None, None, None,
                           None, near)
     fit = est.fit
-    if rater is not None and rater in p.raters and fit is not None:
-        r = p.raters.index(rater)
+    if rater is not None and fit is not None:
         measured = next((x for x in est.raters if x.rater == rater), None)
         if measured is not None and measured.leniency is not None:
             check.adjusted = round(value - measured.leniency, 4)
@@ -80,13 +79,16 @@ def check_proposal(est: Estimates, country: str, edition: int, category: str, va
     except ValueError:
         check.note = "no rating of this cell in the panel: nothing to compare with"
         return check
-    match = np.flatnonzero((p.cell_country == ci) & (p.cell_category == ki) & (p.cell_edition == edition))
+    match = np.flatnonzero((p.cell_country == ci) & (p.cell_category == ki)
+                           & (p.cell_edition == edition))
     if not len(match):
         check.note = "no rating of this cell in the panel: nothing to compare with"
         return check
     c = int(match[0])
     in_cell = p.rating_cell == c
-    own = in_cell & (np.array(p.raters)[p.rating_rater] == rater) if rater is not None else np.zeros_like(in_cell)
+    own = np.zeros_like(in_cell)
+    if rater is not None and rater in p.raters:
+        own = in_cell & (p.rating_rater == p.raters.index(rater))
     check.others = int(in_cell.sum() - own.sum())
     if check.others < 2 or fit is None:
         check.note = ("no other rater rated this cell" if check.others == 0 else

@@ -594,7 +594,7 @@ def fit_layout(layout: Layout, grid: Grid, values: np.ndarray, *, seed: int = 0,
     converged = False
     em = False
     iteration = 0
-    for iteration in range(1, max_iter + 1):  # noqa: B007 (the count is reported)
+    for iteration in range(1, max_iter + 1):
         prior_a = _lenient_prior(L, hyper)
         sys_ = prob.system(pt, s, hyper, mu_k, prior_a)
         dz, dth = prob.direction(sys_)

@@ -214,3 +214,23 @@ def read_ratings_csv(path: str | Path, methodology: Methodology) -> Panel:
     if not ratings:
         raise DataError("no ratings with a value in the file", where=str(p))
     return Panel.from_ratings(ratings, source=str(p), skipped=skipped)
+
+
+def write_ratings_csv(path: str | Path, panel: Panel, extra: dict[str, np.ndarray] | None = None
+                      ) -> Path:
+    """Write a panel in the format :func:`read_ratings_csv` reads; ``extra`` adds per-cell
+    columns (e.g. a simulation's ``truth``, which the reader ignores)."""
+    p = Path(path)
+    extra = extra or {}
+    cells = panel.rating_cell
+    country = np.array(panel.countries, dtype=object)[panel.cell_country[cells]]
+    category = np.array(panel.categories, dtype=object)[panel.cell_category[cells]]
+    rater = np.array(panel.raters, dtype=object)[panel.rating_rater]
+    with p.open("w", newline="", encoding="utf-8") as handle:
+        w = csv.writer(handle)
+        w.writerow([*COLUMNS, *extra])
+        cols = [country, panel.cell_edition[cells], category, rater,
+                [f"{v:.2f}" for v in panel.rating_value],
+                *([f"{x:.4f}" for x in values[cells]] for values in extra.values())]
+        w.writerows(zip(*cols, strict=True))
+    return p
