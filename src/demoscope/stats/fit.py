@@ -32,6 +32,11 @@ from demoscope.errors import DemoscopeError
 from demoscope.stats.model import Derivs, Grid, Hyper, ordinal_terms
 
 Progress = Callable[[str, int, int], None]
+#: A rater's leniency gets its own departure in a country (a *unit*) only with at least this
+#: many ratings there: with fewer, a departure cannot be told from noise, and a unit for every
+#: rater-country pair of a panel whose raters each rate many countries a little would make the
+#: leniency system dense.
+MIN_UNIT_RATINGS = 10
 Z90 = 1.6448536269514722  # standard normal 95th percentile: 90 % central intervals
 
 
@@ -58,17 +63,16 @@ class Layout:
     width: int  # longest chain
     obs_cell: np.ndarray
     obs_rater: np.ndarray
-    obs_unit: np.ndarray
+    obs_unit: np.ndarray  # -1 where the rater has too few ratings in that country for a unit
+    ud: np.ndarray  # ratings that have a unit
     obs_y: np.ndarray
     obs_slot: np.ndarray
-    obs_pair: np.ndarray
     unit_rater: np.ndarray
     cell_flat: np.ndarray  # chain * width + slot
     chain_cells: np.ndarray  # (I, width) cell index, -1 in padding
     inv_dt: np.ndarray  # (I, width) 1/years since previous edition; 0 for first and padding
     valid: np.ndarray  # (I, width) bool
-    pair_chain: np.ndarray  # pairs (chain, unit), one per chain and rater-country rating in it
-    pair_unit: np.ndarray
+    obs_chain: np.ndarray
     chain_group: np.ndarray  # country of each chain
     chain_kind: np.ndarray  # category of each chain
     n_groups: int
@@ -99,20 +103,29 @@ class Layout:
             raise FitError("editions must increase within a chain")
         inv_dt = np.zeros(n_chains * width)
         inv_dt[cell_flat[later]] = 1.0 / gaps[later]
+        # units: (rater, country) pairs with enough ratings to tell a departure from noise
         unit_key = obs_rater.astype(np.int64) * (int(cell_group.max()) + 1) + cell_group[obs_cell]
-        unit_ids, obs_unit = np.unique(unit_key, return_inverse=True)
-        obs_unit = obs_unit.ravel()
+        keys, key_of_obs, key_count = np.unique(unit_key, return_inverse=True, return_counts=True)
+        big = key_count >= MIN_UNIT_RATINGS
+        unit_ids = keys[big]
+        new_index = np.full(len(keys), -1, dtype=np.int64)
+        new_index[big] = np.arange(int(big.sum()))
+        obs_unit = new_index[key_of_obs.ravel()]
         n_units = len(unit_ids)
-        pair_key = cell_chain[obs_cell] * n_units + obs_unit
-        pair_ids, obs_pair = np.unique(pair_key, return_inverse=True)
+        ud = np.flatnonzero(obs_unit >= 0)
         groups, chain_group = np.unique(cell_group[firsts], return_inverse=True)
         kinds, chain_kind = np.unique(cell_kind[firsts], return_inverse=True)
-        return cls(n_cells, n_raters, n_units, n_chains, width, obs_cell, obs_rater, obs_unit,
-                   obs_y, cell_slot[obs_cell], obs_pair.ravel(),
-                   unit_ids // (int(cell_group.max()) + 1), cell_flat, chain_cells,
-                   inv_dt.reshape(n_chains, width), chain_cells >= 0,
-                   pair_ids // n_units, pair_ids % n_units, chain_group.ravel(),
-                   chain_kind.ravel(), len(groups), len(kinds))
+        return cls(n_cells, n_raters, n_units, n_chains, width, obs_cell, obs_rater, obs_unit, ud,
+                   obs_y, cell_slot[obs_cell], unit_ids // (int(cell_group.max()) + 1), cell_flat,
+                   chain_cells, inv_dt.reshape(n_chains, width), chain_cells >= 0,
+                   cell_chain[obs_cell], chain_group.ravel(), chain_kind.ravel(), len(groups),
+                   len(kinds))
+
+    def delta(self, th: np.ndarray) -> np.ndarray:
+        """Each rating's departure δ of its rater in its country (0 without a unit)."""
+        out = np.zeros(len(self.obs_cell)) if th.ndim == 1 else np.zeros((len(self.obs_cell), th.shape[1]))
+        out[self.ud] = th[self.n_raters + self.obs_unit[self.ud]]
+        return out
 
     def pad(self, values: np.ndarray) -> np.ndarray:
         out = np.zeros(self.n_chains * self.width)
@@ -194,34 +207,6 @@ class _Factor:
         return self.solve(v[self.lu.perm_r])
 
 
-# -- the leniency prior ----------------------------------------------------------------------
-
-
-def _lenient_prior(layout: Layout, h: Hyper) -> sp.csr_matrix:
-    """Prior precision of the unit leniencies: for each rater, their units' leniencies are
-    ``a_r + δ`` with ``a_r ~ N(0, σ_a²)`` and ``δ ~ N(0, σ_δ²)`` per country, i.e. covariance
-    ``σ_a² 11ᵀ + σ_δ² I`` whose inverse is ``(I − c 11ᵀ)/σ_δ²``, ``c = σ_a²/(σ_δ² + n σ_a²)``."""
-    L = layout
-    n = np.bincount(L.unit_rater, minlength=L.n_raters).astype(float)
-    c = h.sigma_a**2 / (h.sigma_d**2 + n * h.sigma_a**2)
-    order = np.argsort(L.unit_rater, kind="stable")
-    starts = np.concatenate([[0], np.cumsum(n.astype(int))])
-    rows, cols, vals = [np.arange(L.n_units)], [np.arange(L.n_units)], [np.full(L.n_units, 1.0)]
-    multi = np.flatnonzero(n > 1)
-    for r in multi:  # raters who rate several countries: small dense blocks
-        u = order[starts[r]:starts[r + 1]]
-        rows.append(np.repeat(u, len(u)))
-        cols.append(np.tile(u, len(u)))
-        vals.append(np.full(len(u) ** 2, -c[r]))
-    diag_c = np.zeros(L.n_units)
-    single = n[L.unit_rater] == 1
-    diag_c[single] = c[L.unit_rater[single]]
-    vals[0] = vals[0] - diag_c
-    m = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                      shape=(L.n_units, L.n_units))
-    return m / h.sigma_d**2
-
-
 # -- state and derivatives -------------------------------------------------------------------
 
 GH_NODES, GH_WEIGHTS = np.polynomial.hermite.hermgauss(5)
@@ -231,7 +216,7 @@ GH_WEIGHTS = GH_WEIGHTS / np.sqrt(np.pi)
 @dataclass
 class _Point:
     z: np.ndarray  # (C,) latent values
-    th: np.ndarray  # (U + G,) unit leniencies, then country levels
+    th: np.ndarray  # (R + U + G,) rater leniencies a_r, unit departures δ, country levels c
 
 
 @dataclass
@@ -243,8 +228,8 @@ class _System:
     g_th: np.ndarray
     d: np.ndarray  # chain LDLᵀ pivots
     lsub: np.ndarray
-    h_zt: sp.csr_matrix  # (C, U + G) cross Hessian
-    x: sp.csr_matrix  # (C, U + G) H_zz⁻¹ H_zθ
+    h_zt: sp.csr_matrix  # (C, R + U + G) cross Hessian
+    x: sp.csr_matrix  # (C, R + U + G) H_zz⁻¹ H_zθ
     factor: _Factor
     derivs: Derivs
     eta: np.ndarray
@@ -254,38 +239,50 @@ class _Problem:
     """Negative log posterior of (latent values, leniencies, country levels) for fixed noise
     and hyperparameters, and its Newton system with the chains eliminated.
 
-    θ stacks the U unit leniencies and the G country levels. A chain's first latent value has
-    prior ``N(μ_k + c_g, s0²)`` (category mean plus its country's level ``c_g ~ N(0, s_c²)``):
-    categories of a country share its level, which the model must not mistake for the
-    leniency of the raters who rate only that country."""
+    θ stacks the R rater leniencies ``a_r``, the U departures ``δ`` of a rater's leniency in
+    one country (a *unit*), and the G country levels ``c``. A rating's linear predictor is
+    ``z + a_r + δ_u``. A chain's first latent value has prior ``N(μ_k + c_g, s0²)``
+    (category mean plus its country's level ``c_g ~ N(0, s_c²)``): categories of a country
+    share its level, which the model must not mistake for the leniency of the raters who rate
+    only that country. Every θ has a diagonal Gaussian prior, so the system stays as sparse as
+    the pattern of who rates what."""
 
     def __init__(self, layout: Layout, grid: Grid):
         self.L = layout
         self.cuts = grid.cuts
         L = layout
-        # fixed pattern of the (chain, column) pairs: units from the ratings, then each chain's
-        # country column (its first cell's prior couples them)
-        self.pair_chain = np.concatenate([L.pair_chain, np.arange(L.n_chains)])
-        self.pair_col = np.concatenate([L.pair_unit, L.n_units + L.chain_group])
+        R, U = L.n_raters, L.n_units
+        self.n_th = R + U + L.n_groups
+        # (chain, column) pairs: raters and units from the ratings, then each chain's country
+        # column (its first cell's prior couples them)
+        n_cols = self.n_th
+        ud = L.ud
+        key_a = L.obs_chain * n_cols + L.obs_rater
+        key_d = L.obs_chain[ud] * n_cols + R + L.obs_unit[ud]
+        keys, inv = np.unique(np.concatenate([key_a, key_d]), return_inverse=True)
+        inv = inv.ravel()
+        n_obs = len(L.obs_cell)
+        self.obs_pair_a, self.obs_pair_d = inv[:n_obs], inv[n_obs:]
+        self.n_data_pairs = len(keys)
+        self.pair_chain = np.concatenate([keys // n_cols, np.arange(L.n_chains)])
+        self.pair_col = np.concatenate([keys % n_cols, R + U + L.chain_group])
         q_idx, t_idx = np.nonzero(L.valid[self.pair_chain])
         self.q_idx, self.t_idx = q_idx, t_idx
         self.x_rows = L.chain_cells[self.pair_chain[q_idx], t_idx]
         self.x_cols = self.pair_col[q_idx]
         self.first = L.chain_cells[:, 0]
 
-    def split(self, th: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return th[: self.L.n_units], th[self.L.n_units:]
-
-    def _prior(self, pt: _Point, h: Hyper, mu_k: np.ndarray, prior_a: sp.csr_matrix, grad: bool):
+    def _prior(self, pt: _Point, h: Hyper, mu_k: np.ndarray, grad: bool):
         L = self.L
+        R, U = L.n_raters, L.n_units
         zp = L.pad(pt.z)
-        a, c = self.split(pt.th)
+        a, dl, c = pt.th[:R], pt.th[R:R + U], pt.th[R + U:]
         prec = L.inv_dt / h.omega**2
         first = zp[:, 0] - mu_k[L.chain_kind] - c[L.chain_group]
         diff = zp[:, 1:] - zp[:, :-1]
-        pa = prior_a @ a
         f = (0.5 * np.sum(first**2) / h.s0**2 + 0.5 * np.sum(prec[:, 1:] * diff**2)
-             + 0.5 * float(a @ pa) + 0.5 * np.sum(c**2) / h.s_c**2)
+             + 0.5 * (np.sum(a**2) / h.sigma_a**2 + np.sum(dl**2) / h.sigma_d**2
+                      + np.sum(c**2) / h.s_c**2))
         if not grad:
             return f, None, None
         gp = np.zeros_like(zp)
@@ -294,33 +291,35 @@ class _Problem:
         gp[:, 1:] += step
         gp[:, :-1] -= step
         gc = c / h.s_c**2 - np.bincount(L.chain_group, first, L.n_groups) / h.s0**2
-        return f, L.unpad(gp), np.concatenate([pa, gc])
+        return f, L.unpad(gp), np.concatenate([a / h.sigma_a**2, dl / h.sigma_d**2, gc])
 
     def predictor(self, pt: _Point) -> np.ndarray:
-        return pt.z[self.L.obs_cell] + pt.th[self.L.obs_unit]
+        L = self.L
+        return pt.z[L.obs_cell] + pt.th[L.obs_rater] + L.delta(pt.th)
 
-    def objective(self, pt: _Point, s: np.ndarray, h: Hyper, mu_k: np.ndarray,
-                  prior_a: sp.csr_matrix) -> float:
+    def objective(self, pt: _Point, s: np.ndarray, h: Hyper, mu_k: np.ndarray) -> float:
         d = ordinal_terms(self.L.obs_y, self.predictor(pt), s[self.L.obs_rater], self.cuts,
                           second=False)
-        f, _, _ = self._prior(pt, h, mu_k, prior_a, grad=False)
+        f, _, _ = self._prior(pt, h, mu_k, grad=False)
         return float(f - d.loglik.sum())
 
-    def system(self, pt: _Point, s: np.ndarray, h: Hyper, mu_k: np.ndarray,
-               prior_a: sp.csr_matrix) -> _System:
+    def system(self, pt: _Point, s: np.ndarray, h: Hyper, mu_k: np.ndarray) -> _System:
         """Gradient, Hessian pieces and the factorised Schur complement at ``pt``. The
         Hessian is positive definite everywhere: the ordinal probit is log-concave in the
-        linear predictor, which is linear in the latent value and the leniency."""
+        linear predictor, which is linear in the latent value and the leniencies."""
         L = self.L
-        U, G = L.n_units, L.n_groups
+        R, U, G = L.n_raters, L.n_units, L.n_groups
+        n_th = self.n_th
         eta = self.predictor(pt)
         d = ordinal_terms(L.obs_y, eta, s[L.obs_rater], self.cuts)
-        f_prior, gz_prior, gth_prior = self._prior(pt, h, mu_k, prior_a, grad=True)
+        f_prior, gz_prior, gth_prior = self._prior(pt, h, mu_k, grad=True)
         f = float(f_prior - d.loglik.sum())
         w = -d.d_eta2  # ≥ 0: the ordinal probit is log-concave in η
         g_z = gz_prior - np.bincount(L.obs_cell, d.d_eta, L.n_cells)
         g_th = gth_prior
-        g_th[:U] -= np.bincount(L.obs_unit, d.d_eta, U)
+        g_th[:R] -= np.bincount(L.obs_rater, d.d_eta, R)
+        ud, uu = L.ud, L.obs_unit[L.ud]
+        g_th[R:R + U] -= np.bincount(uu, d.d_eta[ud], U)
         # latent block: chain priors plus data, tridiagonal per chain
         prec = L.inv_dt / h.omega**2
         diag = np.zeros_like(prec)
@@ -332,20 +331,26 @@ class _Problem:
         dd, lsub = _tri_factor(diag, -prec[:, 1:])
         # cross block H_zθ and X = H_zz⁻¹ H_zθ, per (chain, column) pair
         n_first = len(self.first)
-        h_zt = sp.csr_matrix((np.concatenate([w, np.full(n_first, -1.0 / h.s0**2)]),
-                              (np.concatenate([L.obs_cell, self.first]),
-                               np.concatenate([L.obs_unit, U + L.chain_group]))),
-                             shape=(L.n_cells, U + G))
+        h_zt = sp.csr_matrix((np.concatenate([w, w[ud], np.full(n_first, -1.0 / h.s0**2)]),
+                              (np.concatenate([L.obs_cell, L.obs_cell[ud], self.first]),
+                               np.concatenate([L.obs_rater, R + uu, R + U + L.chain_group]))),
+                             shape=(L.n_cells, n_th))
         rhs = np.zeros((len(self.pair_chain), L.width, 1))
-        rhs[L.obs_pair, L.obs_slot, 0] = w
-        rhs[len(L.pair_chain):, 0, 0] = -1.0 / h.s0**2
+        rhs[self.obs_pair_a, L.obs_slot, 0] = w
+        rhs[self.obs_pair_d, L.obs_slot[ud], 0] = w[ud]
+        rhs[self.n_data_pairs:, 0, 0] = -1.0 / h.s0**2
         xp = _tri_solve(dd, lsub, rhs, self.pair_chain)[:, :, 0]
         x = sp.csr_matrix((xp[self.q_idx, self.t_idx], (self.x_rows, self.x_cols)),
-                          shape=(L.n_cells, U + G))
-        # θ block minus the chains' Schur complement
-        h_tt = sp.block_diag([prior_a + sp.diags(np.bincount(L.obs_unit, w, U)),
-                              sp.diags(np.bincount(L.chain_group, minlength=G) / h.s0**2
-                                       + 1.0 / h.s_c**2)])
+                          shape=(L.n_cells, n_th))
+        # θ block (data and priors) minus the chains' Schur complement
+        diag_th = np.concatenate([np.bincount(L.obs_rater, w, R) + 1.0 / h.sigma_a**2,
+                                  np.bincount(uu, w[ud], U) + 1.0 / h.sigma_d**2,
+                                  np.bincount(L.chain_group, minlength=G) / h.s0**2 + 1.0 / h.s_c**2])
+        ad = np.bincount(uu, w[ud], U)
+        h_tt = sp.csr_matrix((np.concatenate([diag_th, ad, ad]),
+                              (np.concatenate([np.arange(n_th), L.unit_rater, R + np.arange(U)]),
+                               np.concatenate([np.arange(n_th), R + np.arange(U), L.unit_rater]))),
+                             shape=(n_th, n_th))
         schur = h_tt - (h_zt.T @ x)
         schur = ((schur + schur.T) * 0.5).tocsc()
         try:
@@ -372,7 +377,7 @@ class _Moments:
     cond_diag: np.ndarray  # (I, width) conditional variances given θ
     cond_off: np.ndarray  # (I, width-1) conditional covariances of consecutive editions
     dev: np.ndarray  # (C, M) θ-induced deviations of the latent values
-    th_draws: np.ndarray  # (U + G, M) deviations of θ
+    th_draws: np.ndarray  # (R + U + G, M) deviations of θ
     var_eta: np.ndarray  # per rating: variance of its linear predictor
 
 
@@ -382,7 +387,7 @@ def _moments(layout: Layout, sys_: _System, th_draws: np.ndarray) -> _Moments:
     dev = -(sys_.x @ th_draws)
     cond = L.unpad(cdiag)
     var_z = cond + np.mean(dev**2, axis=1)
-    eta_dev = th_draws[L.obs_unit] + dev[L.obs_cell]
+    eta_dev = th_draws[L.obs_rater] + L.delta(th_draws) + dev[L.obs_cell]
     var_eta = cond[L.obs_cell] + np.mean(eta_dev**2, axis=1)
     return _Moments(var_z, cdiag, coff, dev, th_draws, var_eta)
 
@@ -411,26 +416,14 @@ def _noise_step(layout: Layout, cuts: np.ndarray, eta: np.ndarray, var_eta: np.n
     return new, 1.0 / np.maximum(-curv, 1.0 / h.tau_s**2)
 
 
-def _rater_leniency(layout: Layout, a: np.ndarray, h: Hyper) -> tuple[np.ndarray, np.ndarray]:
-    """Posterior mean (per draw column of ``a``) and conditional variance of each rater's own
-    leniency ``a_r`` given their units' leniencies."""
-    L = layout
-    n = np.bincount(L.unit_rater, minlength=L.n_raters).astype(float)
-    prec = 1.0 / h.sigma_a**2 + n / h.sigma_d**2
-    total = np.zeros((L.n_raters, *a.shape[1:]))
-    np.add.at(total, L.unit_rater, a)
-    mean = total / h.sigma_d**2 / prec.reshape(-1, *([1] * (a.ndim - 1)))
-    return mean, 1.0 / prec
-
-
 def _hyper_step(layout: Layout, pt: _Point, s: np.ndarray, var_s: np.ndarray, mo: _Moments,
                 hyper: Hyper, floors: Hyper) -> tuple[Hyper, np.ndarray]:
     """EM update of the hyperparameters (and the category means) from the current moments."""
     L = layout
-    U = L.n_units
+    R, U = L.n_raters, L.n_units
     zp = L.pad(pt.z)
-    c = pt.th[U:]
-    dc = mo.th_draws[U:]
+    c = pt.th[R + U:]
+    dc = mo.th_draws[R + U:]
     first_cells = L.chain_cells[:, 0]
     lev = zp[:, 0] - c[L.chain_group]
     mu_k = np.bincount(L.chain_kind, lev, L.n_kinds) / np.bincount(L.chain_kind, minlength=L.n_kinds)
@@ -446,15 +439,13 @@ def _hyper_step(layout: Layout, pt: _Point, s: np.ndarray, var_s: np.ndarray, mo
         e2 = ((pt.z[cur] - pt.z[prev]) ** 2 + mo.cond_diag[ci, ti + 1] + mo.cond_diag[ci, ti]
               - 2 * mo.cond_off[ci, ti] + np.mean((mo.dev[cur] - mo.dev[prev]) ** 2, axis=1))
         omega = float(np.sqrt(np.mean(e2 * L.inv_dt[:, 1:][later])))
-    # leniencies: rater level a_r and per-country departures δ, from draws of the units
-    draws = pt.th[:U, None] + mo.th_draws[:U]
-    ar, var_ar = _rater_leniency(L, draws, hyper)
-    sigma_a = float(np.sqrt(np.mean(np.mean(ar**2, axis=1) + var_ar)))
+    var_th = np.mean(mo.th_draws**2, axis=1)
+    a, dl = pt.th[:R], pt.th[R:R + U]
+    sigma_a = float(np.sqrt(np.mean(a**2 + var_th[:R])))
     sigma_d = hyper.sigma_d
-    multi = np.bincount(L.unit_rater, minlength=L.n_raters)[L.unit_rater] > 1
+    multi = np.bincount(L.unit_rater, minlength=R)[L.unit_rater] > 1
     if multi.any():  # only raters of several countries tell δ from a_r
-        dev = draws[multi] - ar[L.unit_rater[multi]]
-        sigma_d = float(np.sqrt(np.mean(np.mean(dev**2, axis=1) + var_ar[L.unit_rater[multi]])))
+        sigma_d = float(np.sqrt(np.mean(dl[multi] ** 2 + var_th[R:R + U][multi])))
     mu_s = float(np.mean(s))
     new = Hyper(mu0=float(np.mean(mu_k)), s0=s0, s_c=s_c, omega=omega, sigma_a=sigma_a,
                 sigma_d=sigma_d, mu_s=mu_s, tau_s=float(np.sqrt(np.mean((s - mu_s) ** 2 + var_s))))
@@ -469,16 +460,17 @@ class FitResult:
     """Posterior summaries of the fast fit (Laplace approximation, EB hyperparameters).
 
     ``z_mean``/``z_sd`` per fitted cell on the methodology's scale (unclipped); per fitted
-    rater, ``leniency`` (ratings-weighted mean of their units' leniencies) and ``log_noise``
+    rater, ``leniency`` (``a_r`` plus the ratings-weighted mean of their departures by country)
+    and ``log_noise``
     (posterior modes), with :meth:`rater_draws` for their intervals."""
 
     z_mean: np.ndarray
     z_sd: np.ndarray
     z_cond_var: np.ndarray
-    unit_leniency: np.ndarray
+    theta: np.ndarray  # (R + U + G,) posterior mode of a_r, δ, c
     log_noise: np.ndarray
     log_noise_var: np.ndarray
-    th_draws: np.ndarray  # (U + G, M) deviations of θ from its mode
+    th_draws: np.ndarray  # (R + U + G, M) deviations of θ from its mode
     noise_draws: np.ndarray  # (R, M) deviations of the log noises
     hyper: Hyper
     category_means: np.ndarray
@@ -489,21 +481,26 @@ class FitResult:
     site_precision: np.ndarray  # per rating: its Gaussian site precision on its cell
     site_linear: np.ndarray  # per rating: the site's linear term
 
-    def _unit_weights(self) -> sp.csr_matrix:
+    def _rater_weights(self) -> sp.csr_matrix:
+        """A rater's effective leniency: ``a_r`` plus the ratings-weighted mean of their
+        departures ``δ`` in the countries they rate."""
         L = self.layout
-        counts = np.bincount(L.obs_unit, minlength=L.n_units).astype(float)
-        per_rater = np.bincount(L.unit_rater, counts, L.n_raters)
-        return sp.csr_matrix((counts / per_rater[L.unit_rater], (L.unit_rater, np.arange(L.n_units))),
-                             shape=(L.n_raters, L.n_units))
+        R, U = L.n_raters, L.n_units
+        counts = np.bincount(L.obs_unit[L.ud], minlength=U).astype(float)
+        per_rater = np.bincount(L.obs_rater, minlength=R).astype(float)
+        return sp.csr_matrix((np.concatenate([np.ones(R), counts / per_rater[L.unit_rater]]),
+                              (np.concatenate([np.arange(R), L.unit_rater]),
+                               np.concatenate([np.arange(R), R + np.arange(U)]))),
+                             shape=(R, R + U))
 
     @property
     def leniency(self) -> np.ndarray:
-        return self._unit_weights() @ self.unit_leniency
+        return self._rater_weights() @ self.theta[: self.layout.n_raters + self.layout.n_units]
 
     def rater_draws(self) -> tuple[np.ndarray, np.ndarray]:
         """(R, M) draws of the raters' leniencies and log noises."""
-        U = self.layout.n_units
-        return (self._unit_weights() @ (self.unit_leniency[:, None] + self.th_draws[:U]),
+        n = self.layout.n_raters + self.layout.n_units
+        return (self._rater_weights() @ (self.theta[:n, None] + self.th_draws[:n]),
                 self.log_noise[:, None] + self.noise_draws)
 
     def combination(self, weights: sp.spmatrix) -> tuple[np.ndarray, np.ndarray]:
@@ -536,7 +533,11 @@ def _initial(layout: Layout, grid: Grid, values: np.ndarray
     counts = np.bincount(L.obs_cell, minlength=L.n_cells)
     z = np.bincount(L.obs_cell, values, L.n_cells) / counts
     resid = values - z[L.obs_cell]
-    a = np.bincount(L.obs_unit, resid, L.n_units) / np.bincount(L.obs_unit, minlength=L.n_units)
+    a = np.bincount(L.obs_rater, resid, L.n_raters) / np.bincount(L.obs_rater, minlength=L.n_raters)
+    a = a - a.mean()
+    uu = L.obs_unit[L.ud]
+    dl = (np.bincount(uu, resid[L.ud], L.n_units) / np.maximum(np.bincount(uu, minlength=L.n_units), 1)
+          - a[L.unit_rater])
     n = counts[L.obs_cell]
     shared = n > 1
     # residuals from the cell mean shrink by (n-1)/n: undo it for a first noise guess
@@ -560,7 +561,7 @@ def _initial(layout: Layout, grid: Grid, values: np.ndarray
                   s_c=float(max(np.std(c), grid.step)), omega=float(max(omega, grid.step / 4)),
                   sigma_a=spread, sigma_d=spread / 2, mu_s=float(np.mean(s)),
                   tau_s=float(max(np.std(s), 0.1)))
-    return _Point(z, np.concatenate([a - a.mean(), c])), s, hyper, mu_k
+    return _Point(z, np.concatenate([a, dl, c])), s, hyper, mu_k
 
 
 def _floors(grid: Grid) -> Hyper:
@@ -580,8 +581,8 @@ def fit_layout(layout: Layout, grid: Grid, values: np.ndarray, *, seed: int = 0,
     noise and for the hyperparameters, using the Laplace moments."""
     rng = np.random.default_rng(seed)
     L = layout
-    n_th = L.n_units + L.n_groups
     prob = _Problem(L, grid)
+    n_th = prob.n_th
     pt, s, hyper, mu_k = _initial(L, grid, values)
     var_s = np.full(L.n_raters, hyper.tau_s**2)
     floors = _floors(grid)
@@ -595,8 +596,13 @@ def fit_layout(layout: Layout, grid: Grid, values: np.ndarray, *, seed: int = 0,
     em = False
     iteration = 0
     for iteration in range(1, max_iter + 1):
-        prior_a = _lenient_prior(L, hyper)
-        sys_ = prob.system(pt, s, hyper, mu_k, prior_a)
+        sys_ = prob.system(pt, s, hyper, mu_k)
+        # EM round at the current point, from the same factorisation (applied after the step)
+        update = None
+        if em:
+            mo = _moments(L, sys_, sys_.factor.draw(white_em))
+            s_new, var_new = _noise_step(L, prob.cuts, sys_.eta, mo.var_eta, s, hyper)
+            update = (s_new, var_new, *_hyper_step(L, pt, s_new, var_new, mo, hyper, floors))
         dz, dth = prob.direction(sys_)
         big = max(np.max(np.abs(dz)) / (grid.span / 4), np.max(np.abs(dth)) / (grid.span / 4), 1.0)
         dz, dth = dz / big, dth / big
@@ -604,7 +610,7 @@ def fit_layout(layout: Layout, grid: Grid, values: np.ndarray, *, seed: int = 0,
         step, trial = 1.0, pt
         for _ in range(40):
             cand = _Point(pt.z + step * dz, pt.th + step * dth)
-            f_new = prob.objective(cand, s, hyper, mu_k, prior_a)
+            f_new = prob.objective(cand, s, hyper, mu_k)
             if np.isfinite(f_new) and f_new <= sys_.f + 1e-4 * step * min(slope, 0.0):
                 trial = cand
                 break
@@ -613,23 +619,19 @@ def fit_layout(layout: Layout, grid: Grid, values: np.ndarray, *, seed: int = 0,
         pt = trial
         if progress:
             progress("fitting", iteration, max_iter)
-        if move < 1e-2 or em:
-            em = True
-            sys_ = prob.system(pt, s, hyper, mu_k, prior_a)
-            mo = _moments(L, sys_, sys_.factor.draw(white_em))
-            s_new, var_s = _noise_step(L, prob.cuts, sys_.eta, mo.var_eta, s, hyper)
-            new_hyper, mu_k = _hyper_step(L, pt, s_new, var_s, mo, hyper, floors)
+        if update is not None:
+            s_new, var_s, hyper, mu_k = update
             s_move = float(np.max(np.abs(s_new - s)))
             em_move = float(np.max(np.abs(pt.z - em_z))) if em_z is not None else np.inf
             em_z = pt.z.copy()
-            s, hyper = s_new, new_hyper
+            s = s_new
             # EM creeps along directions that barely move the estimates (e.g. the split of the
             # overall level between category means and leniencies): stop on the estimates
             if move < z_tol * 10 and em_move < em_tol and s_move < 1e-2:
                 converged = True
                 break
-    prior_a = _lenient_prior(L, hyper)
-    sys_ = prob.system(pt, s, hyper, mu_k, prior_a)
+        em = em or move < 1e-2
+    sys_ = prob.system(pt, s, hyper, mu_k)
     th_draws = sys_.factor.draw(white)
     cdiag, _ = _tri_inverse(sys_.d, sys_.lsub)
     cond = L.unpad(cdiag)
@@ -639,6 +641,6 @@ def fit_layout(layout: Layout, grid: Grid, values: np.ndarray, *, seed: int = 0,
     lin_site = d.d_eta + prec_site * pt.z[L.obs_cell]
     if progress:
         progress("fitting", max_iter, max_iter)
-    return FitResult(pt.z, np.sqrt(var), cond, pt.th[:L.n_units].copy(), s, var_s, th_draws,
+    return FitResult(pt.z, np.sqrt(var), cond, pt.th.copy(), s, var_s, th_draws,
                      np.sqrt(var_s)[:, None] * white_s, hyper, mu_k, iteration, converged,
                      sys_.x, L, prec_site, lin_site)

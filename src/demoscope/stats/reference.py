@@ -68,9 +68,9 @@ def reference_fit(layout: Layout, grid: Grid, *, warmup: int = 500, samples: int
     lower = jnp.asarray(np.maximum(cuts[L.obs_y], -1e6))
     upper = jnp.asarray(np.minimum(cuts[L.obs_y + 1], 1e6))
     obs_cell = jnp.asarray(L.obs_cell)
-    obs_unit = jnp.asarray(L.obs_unit)
+    ud = jnp.asarray(L.ud)
+    ud_unit = jnp.asarray(L.obs_unit[L.ud])
     obs_rater = jnp.asarray(L.obs_rater)
-    unit_rater = jnp.asarray(L.unit_rater)
     sqrt_dt = jnp.asarray(np.where(L.inv_dt > 0, 1.0 / np.sqrt(np.where(L.inv_dt > 0, L.inv_dt, 1)), 0.0))
     flat = jnp.asarray(L.cell_flat)
     chain_group = jnp.asarray(L.chain_group)
@@ -100,12 +100,13 @@ def reference_fit(layout: Layout, grid: Grid, *, warmup: int = 500, samples: int
         zp = jnp.concatenate([start[:, None], start[:, None] + jnp.cumsum(steps, axis=1)], axis=1)
         zp = jnp.where(valid, zp, 0.0)
         z = numpyro.deterministic("z", zp.reshape(-1)[flat])
-        a_r = sigma_a * numpyro.sample("a_raw", dist.Normal(0, 1).expand([L.n_raters]))
-        a_u = numpyro.deterministic(
-            "a_u", a_r[unit_rater] + sigma_d * numpyro.sample("d_raw", dist.Normal(0, 1).expand([L.n_units])))
+        a_r = numpyro.deterministic(
+            "a_r", sigma_a * numpyro.sample("a_raw", dist.Normal(0, 1).expand([L.n_raters])))
+        delta = numpyro.deterministic(
+            "delta", sigma_d * numpyro.sample("d_raw", dist.Normal(0, 1).expand([L.n_units])))
         s = numpyro.deterministic(
             "s", mu_s + tau_s * numpyro.sample("s_raw", dist.Normal(0, 1).expand([L.n_raters])))
-        eta = z[obs_cell] + a_u[obs_unit]
+        eta = (z[obs_cell] + a_r[obs_rater]).at[ud].add(delta[ud_unit])
         sigma = jnp.exp(s[obs_rater])
         numpyro.factor("ratings", jnp.sum(log_prob_interval((upper - eta) / sigma,
                                                              (lower - eta) / sigma)))
@@ -116,10 +117,10 @@ def reference_fit(layout: Layout, grid: Grid, *, warmup: int = 500, samples: int
     mcmc.run(jax.random.PRNGKey(seed), extra_fields=("diverging",))
     draws = mcmc.get_samples()
     seconds = time.perf_counter() - started
-    counts = np.bincount(L.obs_unit, minlength=L.n_units).astype(float)
-    per_rater = np.bincount(L.unit_rater, counts, L.n_raters)
+    counts = np.bincount(L.obs_unit[L.ud], minlength=L.n_units).astype(float)
+    per_rater = np.bincount(L.obs_rater, minlength=L.n_raters).astype(float)
     w = np.zeros((L.n_units, L.n_raters))
     w[np.arange(L.n_units), L.unit_rater] = counts / per_rater[L.unit_rater]
-    a_u = np.asarray(draws["a_u"])
-    return ReferenceResult(np.asarray(draws["z"]), a_u @ w, np.asarray(draws["s"]), seconds,
+    lenient = np.asarray(draws["a_r"]) + np.asarray(draws["delta"]) @ w
+    return ReferenceResult(np.asarray(draws["z"]), lenient, np.asarray(draws["s"]), seconds,
                            int(np.sum(np.asarray(mcmc.get_extra_fields()["diverging"]))))
