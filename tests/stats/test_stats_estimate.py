@@ -6,10 +6,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from demoscope.methodology import nit
 from demoscope.stats.calibrate import check_proposal, comparables
 from demoscope.stats.estimate import LONE_RATER, ONE_RATER, UNMEASURED, estimate_panel
 from demoscope.stats.panel import Panel, Rating
 from demoscope.stats.simulate import simulate
+
+
+@pytest.fixture(scope="module")
+def methodology():
+    return nit()
+
 
 
 def _drop(panel: Panel, keep: np.ndarray) -> Panel:

@@ -5,9 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from demoscope.methodology import parse_methodology
+from demoscope.methodology import nit, parse_methodology
 from demoscope.stats.model import Grid, ordinal_terms
 from demoscope.stats.simulate import simulate
+
+
+@pytest.fixture(scope="module")
+def methodology():
+    return nit()
+
 
 
 def test_grid_comes_from_the_methodology(methodology):

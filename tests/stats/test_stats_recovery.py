@@ -8,8 +8,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from demoscope.methodology import nit
 from demoscope.stats.estimate import estimate_panel
 from demoscope.stats.simulate import simulate
+
+
+@pytest.fixture(scope="module")
+def methodology():
+    return nit()
+
 
 SEEDS = (0, 1, 2)
 

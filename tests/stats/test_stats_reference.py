@@ -5,10 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from demoscope.methodology import nit
 from demoscope.stats.estimate import estimate_panel
 from demoscope.stats.model import Grid
 from demoscope.stats.reference import reference_fit
 from demoscope.stats.simulate import simulate
+
+
+@pytest.fixture(scope="module")
+def methodology():
+    return nit()
+
 
 
 @pytest.fixture(scope="module")
