@@ -209,7 +209,7 @@ class _Factor:
 
 # -- state and derivatives -------------------------------------------------------------------
 
-GH_NODES, GH_WEIGHTS = np.polynomial.hermite.hermgauss(5)
+GH_NODES, GH_WEIGHTS = np.polynomial.hermite.hermgauss(3)
 GH_WEIGHTS = GH_WEIGHTS / np.sqrt(np.pi)
 
 
@@ -570,7 +570,7 @@ def _floors(grid: Grid) -> Hyper:
 
 
 def fit_layout(layout: Layout, grid: Grid, values: np.ndarray, *, seed: int = 0, draws: int = 400,
-               em_draws: int = 32, max_iter: int = 300, tol: float = 1e-5,
+               em_draws: int = 16, max_iter: int = 300, tol: float = 1e-5,
                progress: Progress | None = None) -> FitResult:
     """Fit the model to ratings laid out by :class:`Layout` (``values`` on the grid, one per
     rating). Deterministic for a given ``seed``: the only randomness is the draws used for
