@@ -1071,7 +1071,7 @@ def estimate(
         result = estimate_ratings_file(
             str(ratings), _methodology(), seed=seed,
             progress=lambda stage, done, total: bar.update(task, description=stage,
-                                                           completed=done, total=total))
+                                                           completed=done, total=total or None))
     if json_out:
         for line in result.lines():
             _print_jsonl(line)

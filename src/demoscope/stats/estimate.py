@@ -116,6 +116,7 @@ class Estimates:
     fit: FitResult | None = None
     fitted_cells: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     fitted_ratings: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    seconds: float = 0.0  # wall time of the fit (kept out of the output: same seed, same bytes)
 
     def lines(self) -> Iterator[dict[str, Any]]:
         """JSON Lines: cells, Democracy Scores, raters, then one summary line."""
@@ -155,6 +156,8 @@ def estimate_panel(panel: Panel, methodology: Methodology, *, seed: int = 0, dra
                               grid.index(panel.rating_value[keep]), len(fitted_raters))
         fit = fit_layout(layout, grid, panel.rating_value[keep], seed=seed, draws=draws,
                          progress=progress)
+    if progress:
+        progress("intervals and scores", 0, 0)
     cells = _cells(panel, grid, fit, cell_map, counts, means)
     scores = _scores(panel, methodology, grid, fit, cell_map, counts, cells)
     raters = _raters(panel, fit, rater_map)
@@ -166,11 +169,12 @@ def estimate_panel(panel: Panel, methodology: Methodology, *, seed: int = 0, dra
         "cells_with_interval": sum(c.lo is not None for c in cells),
         "iterations": fit.iterations if fit else 0, "converged": fit.converged if fit else None,
         "hyperparameters": {k: round(v, 4) for k, v in fit.hyper.as_dict().items()} if fit else None,
-        "seed": seed, "seconds": round(time.perf_counter() - started, 2),
+        "seed": seed,
         "interval": 0.9, "scale": [grid.low, grid.high], "methodology": methodology.code,
         "notes": notes,
     }
-    return Estimates(cells, scores, raters, summary, panel, fit, fitted_cells, keep)
+    return Estimates(cells, scores, raters, summary, panel, fit, fitted_cells, keep,
+                     time.perf_counter() - started)
 
 
 def _clip(x: np.ndarray, grid: Grid) -> np.ndarray:
@@ -299,5 +303,5 @@ def estimate_ratings_file(path: str, methodology: Methodology, *, seed: int = 0,
     """Read a ratings CSV (see :func:`~demoscope.stats.panel.read_ratings_csv`) and estimate."""
     from demoscope.stats.panel import read_ratings_csv
 
-    return estimate_panel(read_ratings_csv(path, methodology), methodology, seed=seed,
+    return estimate_panel(read_ratings_csv(path, methodology, progress), methodology, seed=seed,
                           progress=progress)

@@ -31,7 +31,7 @@ import scipy.sparse.linalg as spl
 from demoscope.errors import DemoscopeError
 from demoscope.stats.model import Derivs, Grid, Hyper, ordinal_terms
 
-Progress = Callable[[str, int, int], None]
+Progress = Callable[[str, int, int], None]  # (stage, done, total; 0 when unknown)
 #: A rater's leniency gets its own departure in a country (a *unit*) only with at least this
 #: many ratings there: with fewer, a departure cannot be told from noise, and a unit for every
 #: rater-country pair of a panel whose raters each rate many countries a little would make the
@@ -618,7 +618,7 @@ def fit_layout(layout: Layout, grid: Grid, values: np.ndarray, *, seed: int = 0,
         move = max(np.max(np.abs(trial.z - pt.z)), np.max(np.abs(trial.th - pt.th)))
         pt = trial
         if progress:
-            progress("fitting", iteration, max_iter)
+            progress(f"fitting: iteration {iteration}", iteration, 0)
         if update is not None:
             s_new, var_s, hyper, mu_k = update
             s_move = float(np.max(np.abs(s_new - s)))
@@ -639,8 +639,6 @@ def fit_layout(layout: Layout, grid: Grid, values: np.ndarray, *, seed: int = 0,
     d = sys_.derivs
     prec_site = -d.d_eta2
     lin_site = d.d_eta + prec_site * pt.z[L.obs_cell]
-    if progress:
-        progress("fitting", max_iter, max_iter)
     return FitResult(pt.z, np.sqrt(var), cond, pt.th.copy(), s, var_s, th_draws,
                      np.sqrt(var_s)[:, None] * white_s, hyper, mu_k, iteration, converged,
                      sys_.x, L, prec_site, lin_site)

@@ -10,7 +10,7 @@ field, and nothing is estimated from a half-read file.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -196,7 +196,8 @@ def iter_ratings_csv(path: Path, methodology: Methodology) -> Iterator[Rating | 
             yield Rating(country, edition, code, rater, value, line)
 
 
-def read_ratings_csv(path: str | Path, methodology: Methodology) -> Panel:
+def read_ratings_csv(path: str | Path, methodology: Methodology,
+                     progress: Callable[[str, int, int], None] | None = None) -> Panel:
     """Read and check a ratings file (columns ``country, edition, category, rater, value``; any
     order, other columns ignored; a blank or ``NA`` value is a missing rating and is skipped).
 
@@ -209,6 +210,8 @@ def read_ratings_csv(path: str | Path, methodology: Methodology) -> Panel:
     for item in iter_ratings_csv(p, methodology):
         if isinstance(item, Rating):
             ratings.append(item)
+            if progress and len(ratings) % 100_000 == 0:
+                progress(f"reading: {len(ratings):,} ratings", len(ratings), 0)
         else:
             skipped += 1
     if not ratings:

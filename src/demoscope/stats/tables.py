@@ -21,7 +21,7 @@ def render(est: Estimates, console: Console, rows: int = 60) -> None:
     s = est.summary
     console.print(f"[bold]{s['ratings']}[/] ratings by {s['raters']} raters on {s['cells']} "
                   f"cells ({s['countries']} countries); 90 % intervals; seed {s['seed']}; "
-                  f"{s['seconds']} s")
+                  f"{est.seconds:.1f} s")
     cells = Table(title="Estimates per country, edition and category", title_justify="left")
     for col, just in (("Country", "left"), ("Edition", "right"), ("Cat.", "left"),
                       ("Raters", "right"), ("Mean", "right"), ("Estimate", "right"),
