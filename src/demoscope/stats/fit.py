@@ -52,9 +52,9 @@ class FitError(DemoscopeError):
 @dataclass
 class Layout:
     """Index arrays for the fit. Cells are grouped into chains (one per country-category,
-    padded to the longest chain). A *unit* is a rater in one country: leniency is a unit's
-    parameter (a rater's leniency may differ somewhat between countries, pooled around the
-    rater's own), noise is a rater's. Pairs (chain, unit) carry the elimination of the chains."""
+    padded to the longest chain). A *unit* is a rater in one country where they have at least
+    :data:`MIN_UNIT_RATINGS` ratings: it carries the departure δ of the rater's leniency there.
+    Noise is a rater's."""
 
     n_cells: int
     n_raters: int
