@@ -99,7 +99,7 @@ def run_model_bench(sizes: list[int], nuts_sizes: list[int], budget: float, seed
     print(f"{'ratings':>9} {'method':>6} {'seconds':>9} {'peak GiB':>9} {'RMSE':>7} "
           f"{'mean RMSE':>9} {'cover90':>8}  note")
     fast: dict[int, dict] = {}
-    for n in sizes:
+    for n in sorted(set(sizes) | set(nuts_sizes)):
         cmd = [sys.executable, __file__, "--worker", "fast", str(n), str(seed), "0", "0"]
         data, peak = _peak_rss_of(cmd, budget)
         assert data is not None
@@ -133,17 +133,18 @@ def run_model_bench(sizes: list[int], nuts_sizes: list[int], budget: float, seed
     base_n = ns[-1]
     base = nuts[base_n][0]
     print(f"NUTS time scaling exponent used for extrapolation: {k_exp:.2f}")
-    for n in sizes:
+    for n in sorted(fast):
         f = fast[n]
-        same = [k for k in ns if k == n]
-        if same:
+        if n in nuts:
             t_nuts = nuts[n][0]["seconds"]
             label = "measured"
         else:
             t_nuts = base["seconds"] * (f["ratings"] / base["ratings"]) ** k_exp
             label = f"EXTRAPOLATED from {base['ratings']} ratings"
+        recovery = (f" (RMSE {f['rmse']:.3f} vs {nuts[n][0]['rmse']:.3f}, cover90 "
+                    f"{f['coverage']:.3f} vs {nuts[n][0]['coverage']:.3f})" if n in nuts else "")
         print(f"{f['ratings']:>9} ratings: fast {f['seconds']:.1f} s vs NUTS {t_nuts:.0f} s "
-              f"({label}): {t_nuts / f['seconds']:.0f}× faster")
+              f"({label}): {t_nuts / f['seconds']:.0f}× faster{recovery}")
 
 
 # -- independent panels through the CLI -------------------------------------------------------
