@@ -162,6 +162,9 @@ def estimate_panel(panel: Panel, methodology: Methodology, *, seed: int = 0, dra
     scores = _scores(panel, methodology, grid, fit, cell_map, counts, cells)
     raters = _raters(panel, fit, rater_map)
     notes = _edition_notes(panel, counts)
+    if fit is not None and not fit.converged:
+        notes.append(f"the fit stopped after {fit.iterations} iterations without converging "
+                     "(e.g. every rating at one end of the scale): treat the estimates with care")
     summary = {
         "ratings": panel.n_ratings, "cells": panel.n_cells, "raters": n_r,
         "countries": len(panel.countries), "editions": sorted({int(e) for e in panel.cell_edition}),
