@@ -615,7 +615,8 @@ def fit_layout(layout: Layout, grid: Grid, values: np.ndarray, *, seed: int = 0,
                 trial = cand
                 break
             step *= 0.5
-        move = max(np.max(np.abs(trial.z - pt.z)), np.max(np.abs(trial.th - pt.th)))
+        move_z = float(np.max(np.abs(trial.z - pt.z)))
+        move = max(move_z, float(np.max(np.abs(trial.th - pt.th))))
         pt = trial
         if progress:
             progress(f"fitting: iteration {iteration}", iteration, 0)
@@ -627,7 +628,7 @@ def fit_layout(layout: Layout, grid: Grid, values: np.ndarray, *, seed: int = 0,
             s = s_new
             # EM creeps along directions that barely move the estimates (e.g. the split of the
             # overall level between category means and leniencies): stop on the estimates
-            if move < z_tol * 10 and em_move < em_tol and s_move < 1e-2:
+            if move_z < z_tol * 10 and em_move < em_tol and s_move < 1e-2:
                 converged = True
                 break
         em = em or move < 1e-2
