@@ -93,9 +93,9 @@ class Layout:
         cell_slot = np.arange(n_cells) - firsts[cell_chain]
         width = int(np.bincount(cell_chain).max())
         cell_flat = cell_chain * width + cell_slot
-        chain_cells = np.full(n_chains * width, -1, dtype=np.int64)
-        chain_cells[cell_flat] = np.arange(n_cells)
-        chain_cells = chain_cells.reshape(n_chains, width)
+        flat_cells = np.full(n_chains * width, -1, dtype=np.int64)
+        flat_cells[cell_flat] = np.arange(n_cells)
+        chain_cells = flat_cells.reshape(n_chains, width)
         gaps = np.zeros(n_cells)
         gaps[1:] = cell_edition[1:] - cell_edition[:-1]
         later = ~start
@@ -272,7 +272,9 @@ class _Problem:
         self.x_cols = self.pair_col[q_idx]
         self.first = L.chain_cells[:, 0]
 
-    def _prior(self, pt: _Point, h: Hyper, mu_k: np.ndarray, grad: bool):
+    def _prior(self, pt: _Point, h: Hyper, mu_k: np.ndarray, grad: bool
+               ) -> tuple[float, np.ndarray, np.ndarray]:
+        """Negative log prior, and its gradient in z and θ when ``grad`` (else empty arrays)."""
         L = self.L
         R, U = L.n_raters, L.n_units
         zp = L.pad(pt.z)
@@ -284,7 +286,7 @@ class _Problem:
              + 0.5 * (np.sum(a**2) / h.sigma_a**2 + np.sum(dl**2) / h.sigma_d**2
                       + np.sum(c**2) / h.s_c**2))
         if not grad:
-            return f, None, None
+            return f, np.zeros(0), np.zeros(0)
         gp = np.zeros_like(zp)
         gp[:, 0] += first / h.s0**2
         step = prec[:, 1:] * diff
@@ -555,12 +557,12 @@ def _initial(layout: Layout, grid: Grid, values: np.ndarray
     later = L.inv_dt[:, 1:] > 0
     steps = (zp[:, 1:] - zp[:, :-1])[later] ** 2 * L.inv_dt[:, 1:][later]
     omega = np.sqrt(np.mean(steps) / 2) if len(steps) else grid.span / 12
-    spread = float(max(np.std(a), grid.step / 2))
+    spread = max(float(np.std(a)), grid.step / 2)
     rest = dev - c[L.chain_group]
-    hyper = Hyper(mu0=float(mu_k.mean()), s0=float(max(np.std(rest), grid.step)),
-                  s_c=float(max(np.std(c), grid.step)), omega=float(max(omega, grid.step / 4)),
+    hyper = Hyper(mu0=float(mu_k.mean()), s0=max(float(np.std(rest)), grid.step),
+                  s_c=max(float(np.std(c)), grid.step), omega=max(float(omega), grid.step / 4),
                   sigma_a=spread, sigma_d=spread / 2, mu_s=float(np.mean(s)),
-                  tau_s=float(max(np.std(s), 0.1)))
+                  tau_s=max(float(np.std(s)), 0.1))
     return _Point(z, np.concatenate([a, dl, c])), s, hyper, mu_k
 
 

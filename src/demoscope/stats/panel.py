@@ -10,7 +10,7 @@ field, and nothing is estimated from a half-read file.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -93,7 +93,9 @@ class Panel:
                 f"twice (also on line {first.line})", field="rater", where=where) from None
 
     @classmethod
-    def from_arrays(cls, country, edition, category, rater, value, *, source: str = "<memory>",
+    def from_arrays(cls, country: Sequence[str] | np.ndarray, edition: Sequence[int] | np.ndarray,
+                    category: Sequence[str] | np.ndarray, rater: Sequence[str] | np.ndarray,
+                    value: Sequence[float] | np.ndarray, *, source: str = "<memory>",
                     skipped: int = 0) -> Panel:
         """Index parallel sequences of labels and values (the simulator's fast path)."""
         countries, ci = np.unique(np.asarray(country, dtype=object).astype(str), return_inverse=True)

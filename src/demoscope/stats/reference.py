@@ -14,6 +14,7 @@ difference is part of what the comparison checks.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -41,7 +42,7 @@ class ReferenceResult:
         return np.quantile(self.z, q, axis=0), np.quantile(self.z, 1 - q, axis=0)
 
 
-def _imports():
+def _imports() -> tuple[Any, ...]:
     try:
         import jax
         import jax.numpy as jnp
@@ -77,14 +78,14 @@ def reference_fit(layout: Layout, grid: Grid, *, warmup: int = 500, samples: int
     chain_kind = jnp.asarray(L.chain_kind)
     valid = jnp.asarray(L.valid)
 
-    def log_prob_interval(u, lo):
+    def log_prob_interval(u: Any, lo: Any) -> Any:
         flip = lo > 0
         a = jnp.where(flip, -lo, u)
         b = jnp.where(flip, -u, lo)
         la, lb = log_ndtr(a), log_ndtr(b)
         return la + jnp.log1p(-jnp.exp(jnp.minimum(lb - la, -1e-300)))
 
-    def model():
+    def model() -> None:
         mu_k = numpyro.sample("mu_k", dist.Normal(grid.middle, scales["mu0_sd"]).expand([L.n_kinds]))
         s0 = numpyro.sample("s0", dist.HalfNormal(scales["s0"] / 2))
         s_c = numpyro.sample("s_c", dist.HalfNormal(scales["s0"] / 2))

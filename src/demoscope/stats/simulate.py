@@ -16,6 +16,7 @@ the model's Gaussian random walk) and a truth kept within the scale.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -59,7 +60,12 @@ def simulate(methodology: Methodology, *, countries: int = 12, editions: int = 1
     truth = level[:, None, None] + offset[:, :, None] + np.cumsum(steps, axis=2)
     truth = _reflect(truth, lo + grid.step, hi - grid.step)
     # raters: pools per country, tenures, bridges
-    country_of, start_of, stop_of, rater_country2, start2, stop2 = [], [], [], [], [], []
+    country_of: list[int] = []
+    start_of: list[int] = []
+    stop_of: list[int] = []
+    rater_country2: list[tuple[int, int]] = []
+    start2: list[int] = []
+    stop2: list[int] = []
     for c in range(countries):
         for _ in range(rng.integers(raters_per_country[0], raters_per_country[1] + 1)):
             a, b = _tenure(rng, editions)
@@ -67,7 +73,7 @@ def simulate(methodology: Methodology, *, countries: int = 12, editions: int = 1
             start_of.append(a)
             stop_of.append(b)
             if countries > 1 and rng.random() < bridge:
-                other = (c + rng.integers(1, countries)) % countries
+                other = int((c + rng.integers(1, countries)) % countries)
                 a2, b2 = _tenure(rng, editions)
                 rater_country2.append((len(country_of) - 1, other))
                 start2.append(a2)
@@ -104,7 +110,8 @@ def simulate(methodology: Methodology, *, countries: int = 12, editions: int = 1
     return Simulation(panel, truth[pc, pk, pe], lenient[ridx], slope[ridx], noise[ridx])
 
 
-def simulate_ratings(methodology: Methodology, n_ratings: int, *, seed: int = 0, **kw) -> Simulation:
+def simulate_ratings(methodology: Methodology, n_ratings: int, *, seed: int = 0,
+                     **kw: Any) -> Simulation:
     """A panel of about ``n_ratings`` ratings: editions and categories as given (default 20
     editions, the methodology's latest categories), countries scaled to reach the size."""
     editions = kw.pop("editions", 20)
