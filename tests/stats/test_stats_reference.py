@@ -23,7 +23,7 @@ def both(methodology):
     sim = simulate(methodology, countries=6, editions=5, categories=["EP", "CS", "IM"],
                    bridge=0.5, seed=4)
     est = estimate_panel(sim.panel, methodology, seed=0)
-    ref = reference_fit(est.fit.layout, Grid.of(methodology), warmup=300, samples=300, seed=1)
+    ref = reference_fit(est.fit.layout, Grid.of(methodology), warmup=250, samples=250, seed=1)
     return sim, est, ref
 
 
@@ -37,7 +37,7 @@ def test_fast_fit_is_within_the_reference_error(both):
     assert rmse_fast <= 1.1 * rmse_nuts, (rmse_fast, rmse_nuts)
     # the two posteriors agree cell by cell, not only on average
     assert np.sqrt(np.mean((fast - nuts) ** 2)) < 0.25 * rmse_nuts
-    assert ref.divergences <= 6  # of 300 draws: the reference itself is trustworthy
+    assert ref.divergences <= 5  # of 250 draws: the reference itself is trustworthy
 
 
 def test_interval_widths_agree_with_the_reference(both):
