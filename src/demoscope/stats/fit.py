@@ -41,9 +41,8 @@ Z90 = 1.6448536269514722  # standard normal 95th percentile: 90 % central interv
 
 
 class FitError(DemoscopeError):
-    """The fit could not reach a mode (should not happen on valid panels; reported, not hidden)."""
-
-    exit_code = 8
+    """The fit could not reach a mode (should not happen on valid panels; reported, not hidden).
+    Exit status 1, as a plain :class:`DemoscopeError`."""
 
 
 # -- layout ----------------------------------------------------------------------------------
