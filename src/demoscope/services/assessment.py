@@ -233,11 +233,12 @@ def set_consensus(engine: Engine, m: Methodology, actor: Actor | None, iso3: str
         raise InvalidRating("version must be the assessment's version (an integer ≥ 0)",
                             field="version")
     # optimistic fast path: a version already stale is refused without taking the write lock
-    _check_version(reads.reader_for_engine(engine), m, iso3, year, cat, v, why, version)
+    pre = reads.reader_for_engine(engine)
+    _check_version(pre, edition_for(pre, m, year), iso3, cat, v, why, version)
     with writes.write_transaction(engine) as tx:
         aed = edition_for(tx.read, m, year)
         check_stage(aed, Action.SET_CONSENSUS)
-        aid, current = _check_version(tx.read, m, iso3, year, cat, v, why, version)
+        aid, current = _check_version(tx.read, aed, iso3, cat, v, why, version)
         cell = reads.assessment_cells(tx.read, aed.id, iso3)[iso3][cat]
         new_version = writes.put_consensus(tx.session, aid, cat, cell.consensus, v, why or None,
                                            version, who.username)
@@ -254,11 +255,11 @@ def set_consensus(engine: Engine, m: Methodology, actor: Actor | None, iso3: str
     return ConsensusSaved(new_version, v, cell.previous, confirm)
 
 
-def _check_version(read: reads.Reader, m: Methodology, iso3: str, year: int, category: str,
+def _check_version(read: reads.Reader, aed: reads.AssessmentEdition, iso3: str, category: str,
                    value: Fraction, justification: str, version: int) -> tuple[int, int]:
     """``(assessment id, version)`` if ``version`` is still the assessment's, else
     :class:`StaleVersion` with the saved value and the refused one (nothing is lost)."""
-    aed = edition_for(read, m, year)
+    year = aed.year
     aid, current = assessment_of(read, aed, iso3)
     if version == current:
         return aid, current
