@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from demoscope.countries import registry
 from demoscope.errors import DemoscopeError, Forbidden, Unauthorized
@@ -93,8 +94,9 @@ async def login(request: Request, engine: WriteEngine, who: CurrentUser) -> Resp
         raise Forbidden("the login form's CSRF token is missing or wrong: reload the page")
     target = _safe_next(data.get("next"))
     try:
-        issued = auth.login(engine, request.app.state.read, data.get("username", ""),
-                            data.get("password", ""), "session")
+        issued = await run_in_threadpool(auth.login, engine, request.app.state.read,
+                                         data.get("username", ""), data.get("password", ""),
+                                         "session")
     except DemoscopeError as exc:
         token = secrets.token_urlsafe(24)
         headers = {"Retry-After": str(exc.retry_after)} if hasattr(exc, "retry_after") else None
@@ -113,7 +115,7 @@ async def login(request: Request, engine: WriteEngine, who: CurrentUser) -> Resp
 @router.post("/logout")
 async def logout(request: Request, who: CurrentUser, engine: WriteEngine) -> Response:
     await _form(request, who)
-    auth.logout(engine, who.secret)
+    await run_in_threadpool(auth.logout, engine, who.secret)
     resp = RedirectResponse("/login", status_code=303)
     resp.delete_cookie(SESSION_COOKIE, path="/")
     return resp
@@ -137,7 +139,7 @@ async def _act(request: Request, who: Who, back: str, run: Callable[[dict[str, s
     """Check the form, run one service, redirect back with a notice (or show the refusal)."""
     data = await _form(request, who)
     try:
-        where = run(data)
+        where = await run_in_threadpool(run, data)  # a write (and argon2): off the event loop
     except DemoscopeError as exc:
         return on_error(exc, data)
     done = data.get("_done", "saved")
