@@ -43,6 +43,8 @@ def test_users_editions_consensus_publication_and_log(cli, monkeypatch):
 
     code, _, err = cli("propose", "KAZ", "2025", "EP", "1.50", "-j", "new parties", "--as", "ana")
     assert code == 0, err
+    code, _, err = cli("rate", "KAZ", "2025", "EP", "1.50", "-j", "direct")
+    assert code == 5 and "propose a value or set the consensus" in err
     code, _, err = cli("propose", "KGZ", "2025", "EP", "1.50", "-j", "x", "--as", "ana")
     assert code == 10 and "KGZ" in err
     code, _, err = cli("propose", "KAZ", "2025", "EP", "1.30", "-j", "x", "--as", "ana")
@@ -88,6 +90,9 @@ def test_users_editions_consensus_publication_and_log(cli, monkeypatch):
     assert card["ratings"]["EP"] == 1.75 and card["corrections"][0]["reason"] == "typo"
     code, _, err = cli("propose", "KAZ", "2025", "EP", "2.00", "-j", "late", "--as", "ana")
     assert code == 5 and "published" in err
+    # a direct rating of a workflow edition is refused: corrections are audited
+    code, _, err = cli("rate", "KAZ", "2025", "EP", "2.00", "-j", "direct")
+    assert code == 5 and "demoscope correct" in err
 
     code, out, _ = cli("log", "--json")
     log = json.loads(out)

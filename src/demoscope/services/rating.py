@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from sqlalchemy import Engine
 
-from demoscope.errors import InvalidRating, NotFound, UnknownCountry
+from demoscope.errors import ConflictError, InvalidRating, NotFound, UnknownCountry
 from demoscope.methodology import Edition, Methodology
 from demoscope.numbers import fmt
 from demoscope.store import reads, writes
@@ -46,6 +46,7 @@ def rate(engine: Engine, m: Methodology, iso3: str, year: int, category: str, va
     check_text("justification", justification, JUSTIFICATION_LENGTH, lines=True)
     with writes.write_transaction(engine) as tx:
         check_country(tx.read, iso3)
+        check_not_assessed(tx.read, m, ed.year)
         prev = previous_value(tx.read, m, iso3, ed, cat)
         if prev is not None and prev[1] != value and not (justification and justification.strip()):
             raise InvalidRating(
@@ -76,6 +77,19 @@ def check_text(field: str, text: str | None, limit: int, *, lines: bool = False)
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise InvalidRating(f"{field} is not valid UTF-8 text", field=field) from None
+
+
+def check_not_assessed(read: reads.Reader, m: Methodology, year: int) -> None:
+    """:class:`ConflictError` for an edition the assessment workflow runs: its values change
+    through proposals and the consensus, and once published only through an audited
+    correction (``demoscope correct``), never by a direct rating."""
+    aed = reads.assessment_edition(read, m.code, year)
+    if aed is None:
+        return
+    how = ("send a correction: demoscope correct ... --reason" if aed.state == "published"
+           else "propose a value or set the consensus")
+    raise ConflictError(f"the {year} edition is run by the assessment workflow "
+                        f"({aed.state}): {how}", field="edition")
 
 
 def check_country(read: reads.Reader, iso3: str) -> None:
