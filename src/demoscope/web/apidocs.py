@@ -28,6 +28,7 @@ def examples(prefix: str, countries: list[str], year: int, label: str, score_cod
         f"{prefix}/changes": f"{prefix}/changes?country={one}&edition={year}&changed_only=true",
         f"{prefix}/rankings/{{year}}/{{category}}": f"{prefix}/rankings/{year}/{score_code}",
         f"{prefix}/methodology": f"{prefix}/methodology",
+        f"{prefix}/countries/{{iso3}}/revisions": f"{prefix}/countries/{one}/revisions",
     }
 
 
