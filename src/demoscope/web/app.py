@@ -43,10 +43,13 @@ def create_app(database_url: str | None = None, methodology: Methodology | None 
     app = FastAPI(
         title="demoscope API",
         version="1",
-        description=f"Read-only JSON API over a demoscope ratings database ({m.name} ratings, "
+        description=f"JSON API over a demoscope ratings database ({m.name} ratings, "
         "scores, regime types and changes). Values are on each edition's own published scale "
         f"unless `direction` asks for one of {', '.join(f'`{m.direction_label(d)}`' for d in Direction)}. "
-        "Every response carries the data version in `X-Demoscope-Data-Version`.",
+        "Every response carries the data version in `X-Demoscope-Data-Version`. Published data "
+        "is open to everybody; the assessment workflow's endpoints (tag `workflow`) need a "
+        "token from `POST /api/v1/auth/token` sent as `Authorization: Bearer TOKEN`, and each "
+        "names the permission it needs (`x-permission`).",
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
         redoc_url=None,
