@@ -18,8 +18,13 @@
 
 from __future__ import annotations
 
+import math
+import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from demoscope.errors import DemoscopeError, ReportParseError
@@ -73,15 +78,22 @@ def read_paths(paths: Iterable[str | Path], progress: Progress | None = None, *,
     batch never ends in a traceback."""
     m = methodology or nit()
     files = report_files(paths)
+    budget = time_budget()
     for i, path in enumerate(files, 1):
         result: Report | ReportParseError
         try:
-            report = (read_report_bytes(read_stream(sys.stdin.buffer, STDIN_NAME), STDIN_NAME,
-                                        ".txt", m)
-                      if str(path) == STDIN else read_report(path, m))
-            if audit:
-                audit_report(report, m, db_lookup)
+            data = read_stream(sys.stdin.buffer, STDIN_NAME) if str(path) == STDIN else None
+            with _within(budget):
+                report = (read_report_bytes(data, STDIN_NAME, ".txt", m) if data is not None
+                          else read_report(path, m))
+                if audit:
+                    audit_report(report, m, db_lookup)
             result = report
+        except _OverBudget:
+            result = ReportParseError(
+                STDIN_NAME if str(path) == STDIN else str(path),
+                f"took more than {budget:g} s to read; skipped (DEMOSCOPE_REPORT_TIME_BUDGET "
+                "sets the limit in seconds)")
         except ReportParseError as exc:
             result = exc
         except DemoscopeError as exc:
@@ -92,3 +104,47 @@ def read_paths(paths: Iterable[str | Path], progress: Progress | None = None, *,
         if progress is not None:
             progress(i, len(files), path)
         yield result
+
+
+#: Seconds one report may take to read and audit (``DEMOSCOPE_REPORT_TIME_BUDGET``; 0: none).
+#: The largest accepted files take a few seconds (bench/bench_limits.py); the budget is the
+#: guarantee that no file, whatever it holds, stalls a batch.
+DEFAULT_TIME_BUDGET = 30.0
+
+
+def time_budget() -> float:
+    """The configured per-report time budget in seconds."""
+    raw = os.environ.get("DEMOSCOPE_REPORT_TIME_BUDGET", "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_TIME_BUDGET
+    except ValueError:
+        return DEFAULT_TIME_BUDGET
+    return value if math.isfinite(value) and value >= 0 else DEFAULT_TIME_BUDGET
+
+
+class _OverBudget(BaseException):
+    """Raised by the timer into the reading code. A BaseException, so that no ``except
+    Exception`` of a reader or a library (pypdf turns every Exception into "not a readable
+    PDF") can swallow it."""
+
+
+@contextmanager
+def _within(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (SIGALRM: on the main thread of a POSIX process,
+    as the CLI runs; elsewhere, and with 0 seconds, the block runs unbounded). Python code and
+    regular expressions are interrupted wherever they are."""
+    if (seconds <= 0 or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise _OverBudget
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

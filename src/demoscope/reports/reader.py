@@ -13,7 +13,7 @@ from demoscope.methodology import Methodology, nit
 from demoscope.reports import detect, pdf, text, webpage
 from demoscope.reports.extract import load, load_bytes
 from demoscope.reports.model import Report
-from demoscope.reports.source import Doc
+from demoscope.reports.source import Doc, Overgrown
 
 #: The reader of each shape :func:`~demoscope.reports.detect.detect_shape` names.
 SHAPES: dict[str, Callable[[Doc, Methodology], Report]] = {
@@ -29,7 +29,11 @@ def parse_doc(doc: Doc, methodology: Methodology | None = None) -> Report:
         raise ReportParseError(
             doc.file, f"{kind} is not a Nations in Transit report (no ratings table, score "
             "block, rating statements or score changes found)")
-    report = SHAPES[shape](doc, m)
+    try:
+        report = SHAPES[shape](doc, m)
+    except Overgrown as exc:
+        raise ReportParseError(doc.file, f"{exc}: no country report has that many; not read "
+                               "(is it many reports in one file?)") from None
     if not (report.tables or report.statements or report.democracy_score is not None
             or report.democracy_percentage is not None or report.sections or report.undated):
         raise ReportParseError(

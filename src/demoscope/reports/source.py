@@ -36,6 +36,26 @@ def max_bytes() -> int:
         return DEFAULT_MAX_BYTES
 
 
+#: Structures a country report has a handful of. A file with far more is no report, and
+#: reading all of it would cost time and memory without bound (20 MB of table-like lines once
+#: took minutes and 1.5 GB): the readers stop counting at these and the file is refused.
+MAX_TABLE_ROWS = 2_000
+MAX_STATEMENTS = 1_000
+#: How far around a rating sentence its justification is looked for (characters each way):
+#: a paragraph of a real report is far shorter; a page without paragraph breaks must not make
+#: every sentence copy all of it.
+JUSTIFICATION_WINDOW = 4_000
+
+
+class Overgrown(Exception):
+    """More of something (table rows, rating sentences) than any report has; the reader that
+    counts raises it and :func:`demoscope.reports.reader.parse_doc` refuses the file."""
+
+    def __init__(self, what: str, limit: int) -> None:
+        self.what, self.limit = what, limit
+        super().__init__(f"more than {limit:,} {what}")
+
+
 @dataclass
 class Doc:
     """Normalised text of a document with a way back to source line numbers.

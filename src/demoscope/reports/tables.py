@@ -38,6 +38,7 @@ from functools import cache
 
 from demoscope.methodology import Methodology
 from demoscope.reports import names
+from demoscope.reports.source import MAX_TABLE_ROWS, Overgrown
 
 SCORE_CODES = ("DS", "DP")
 _EXTRA_LABELS = {
@@ -406,6 +407,8 @@ def find_groups(text: str, m: Methodology, line_at) -> list[Group]:
             row.values = row.values + pre
             row.n_pre = len(pre)
         rows.append(row)
+        if len(rows) > MAX_TABLE_ROWS:
+            raise Overgrown("rows of ratings tables", MAX_TABLE_ROWS)
     groups: list[Group] = []
     current: Group | None = None
     codes_in: set[str] = set()

@@ -21,7 +21,13 @@ from functools import cache
 from demoscope.methodology import Methodology
 from demoscope.reports import columns, detect, names, tables
 from demoscope.reports.model import Finding, Footnote, Report, Section, Shape, Statement
-from demoscope.reports.source import Doc, last_tokens
+from demoscope.reports.source import (
+    JUSTIFICATION_WINDOW,
+    MAX_STATEMENTS,
+    Doc,
+    Overgrown,
+    last_tokens,
+)
 from demoscope.scoring import change_verb
 
 _NUM = r"\d(?:[.,]\d{1,2})?"
@@ -298,7 +304,8 @@ def _read_statements(doc: Doc, m: Methodology, paras: list[Paragraph],
         sentence = " ".join(_BULLET.sub("", text[s_start:s_end]).split())
         # Web bullets justify inside the same sentence ("... to 1.50 to reflect ..."),
         # essays in the sentences around it: the justification is all but the statement.
-        rest = text[para[0]:start] + " " + text[t.end():para[1]]
+        rest = (text[max(para[0], start - JUSTIFICATION_WINDOW):start] + " "
+                + text[t.end():min(para[1], t.end() + JUSTIFICATION_WINDOW)])
         rest = " ".join(_BULLET.sub("", rest).split())
         if slip:
             notes.append(Finding(
@@ -315,6 +322,8 @@ def _read_statements(doc: Doc, m: Methodology, paras: list[Paragraph],
                 "info", "statement_cut_short",
                 "the copy ends inside this rating change; its numbers are read, the rest of "
                 "its sentence is missing", line))
+        if len(out) >= MAX_STATEMENTS:
+            raise Overgrown("rating sentences", MAX_STATEMENTS)
         out.extend(Statement(
             category=cat,
             from_value=_value(frm, cat) if frm else None,
@@ -358,8 +367,9 @@ def _sentence(text: str, start: int, end: int, para: Paragraph) -> tuple[int, in
     s_start = window_start
     for b in _BOUNDARY.finditer(text, window_start, start):
         s_start = b.end()
-    e = _SENT_END.search(text, end, para_end + 1)
-    s_end = e.end() if e else para_end
+    window_end = min(para_end + 1, end + JUSTIFICATION_WINDOW)
+    e = _SENT_END.search(text, end, window_end)
+    s_end = e.end() if e else min(para_end, window_end)
     return s_start, s_end
 
 
