@@ -35,9 +35,21 @@ def browser():
         b.close()
 
 
+#: Records every Content-Security-Policy violation of a page (also those the console omits).
+CSP_LISTENER = """window.__csp = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "") + " " + (e.sample || ""));
+});"""
+
+
+def csp_violations(pg) -> list[str]:
+    return pg.evaluate("window.__csp || []")
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(CSP_LISTENER)
     pg = context.new_page()
     pg.errors = []  # type: ignore[attr-defined]
     pg.on("console", lambda msg: pg.errors.append(msg.text) if msg.type == "error" else None)
@@ -65,6 +77,8 @@ def test_every_page_loads_without_console_errors(page, live_server, path):
     shot(page, path.strip("/").replace("/", "_").replace("?", "_").replace("=", "-") or "home")
     errors = [e for e in page.errors if not (expected == 404 and "404" in e)]
     assert errors == []
+    assert csp_violations(page) == []
+    assert "frame-ancestors 'none'" in resp.headers["content-security-policy"]
 
 
 @pytest.mark.parametrize("path,chart", [
@@ -74,7 +88,36 @@ def test_chart_draws(page, live_server, path, chart):
     page.goto(live_server + path, wait_until="networkidle")
     page.wait_for_selector(f"{chart} .main-svg", timeout=15000)
     assert page.locator(f"{chart} .scatterlayer .trace").count() >= 2
+    box = page.locator(chart).bounding_box()  # hover: plotly styles its labels and mode bar
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 3)
+    page.wait_for_selector(f"{chart} .modebar", state="attached", timeout=5000)
     assert not page.errors
+    assert csp_violations(page) == []
+    # plotly's style rules were applied (through the CSSOM), not refused
+    assert page.evaluate("""() => [...document.styleSheets].some(s => s.ownerNode &&
+        (s.ownerNode.id || '').startsWith('plotly.js-style') && s.cssRules.length > 0)""")
+
+
+def test_the_policy_refuses_injected_script_and_style(page, live_server):
+    """The policy is enforced, not only sent: markup an attacker could slip into a page
+    (an inline script, an event handler, a style block or attribute) is refused."""
+    page.goto(live_server + "/countries/KAZ", wait_until="networkidle")
+    page.evaluate("""() => {
+        window.__ran = false;
+        const s = document.createElement("script");
+        s.textContent = "window.__ran = true";
+        document.body.appendChild(s);
+        document.body.insertAdjacentHTML("beforeend",
+            '<img src="/favicon.ico" onload="window.__ran = true">' +
+            '<style>body { display: none }</style><div id="injected" style="color: red">x</div>');
+    }""")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__ran") is False
+    assert page.evaluate("getComputedStyle(document.body).display") != "none"
+    assert page.evaluate("getComputedStyle(document.getElementById('injected')).color") \
+        != "rgb(255, 0, 0)"
+    directives = {v.split()[0] for v in csp_violations(page)}
+    assert {"script-src-elem", "script-src-attr", "style-src-elem", "style-src-attr"} <= directives
 
 
 def _column(page, table: str, idx: int) -> list[str]:

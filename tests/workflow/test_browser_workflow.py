@@ -78,6 +78,10 @@ def _context(browser, width: int = 1280, height: int = 900):
     ctx = browser.new_context(viewport={"width": width, "height": height})
     pg = ctx.new_page()
     pg.errors = []  # type: ignore[attr-defined]
+    # every Content-Security-Policy violation, on every page the test goes through
+    ctx.expose_binding("__cspViolation", lambda _source, text: pg.errors.append(f"CSP {text}"))
+    ctx.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                        "window.__cspViolation(e.violatedDirective + ' ' + (e.blockedURI || '')))")
     pg.on("console", lambda msg: pg.errors.append(msg.text) if msg.type == "error" else None)
     pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
     pg.on("dialog", lambda d: d.accept())

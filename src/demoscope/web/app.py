@@ -13,18 +13,20 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from demoscope.errors import DemoscopeError
 from demoscope.methodology import Direction, Methodology, load_methodology
 from demoscope.read.cache import ReadModels
+from demoscope.store.access import describe
 from demoscope.store.reads import reader_for_url
 from demoscope.web import HERE
 from demoscope.web.middleware import HeadAsGet, ServeReadModels
 from demoscope.web.responses import error_body, error_headers, validation_error
 from demoscope.web.routes import api, assets, pages, workflow_api, workflow_pages
+from demoscope.web.security import SecurityHeaders
 from demoscope.web.templating import error_page
 
 API_PREFIX = "/api/v1"
@@ -82,6 +84,9 @@ def create_app(database_url: str | None = None, methodology: Methodology | None 
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    inner = app.build_middleware_stack
+    # outside Starlette's error middleware too, so that a 500 carries the headers as well
+    app.build_middleware_stack = lambda: SecurityHeaders(inner())  # type: ignore[method-assign]
     return app
 
 
@@ -123,6 +128,16 @@ def _errors(app: FastAPI) -> None:
             return JSONResponse({"error": message, "field": None}, status_code=exc.status_code,
                                 headers=headers)
         return error_page(request, exc.status_code, message, [], headers=headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        """A database that fails under a request (busy, gone, read-only) answers 503 with one
+        line (:func:`demoscope.store.access.describe`), never the driver's message; anything
+        else is a bug: a bare 500 (the traceback goes to the server's log)."""
+        described = describe(exc, request.app.state.database_url)
+        if described is None:
+            return PlainTextResponse("Internal Server Error", status_code=500)
+        return await demoscope_error(request, described)
 
 
 def app_from_env() -> FastAPI:
