@@ -60,7 +60,7 @@ def frac(text: str | int | float | Decimal | Fraction, *, field: str = "value") 
     if isinstance(text, float):
         if not math.isfinite(text):
             raise InvalidRating(f"{field} {text!r} is not a number", field=field)
-        return parse_decimal(repr(text), field=field)
+        return parse_decimal(repr(float(text)), field=field)  # (numpy's repr differs)
     if isinstance(text, Decimal):
         if not text.is_finite() or abs(text.adjusted()) >= MAX_NUMBER_LENGTH:
             raise InvalidRating(f"{field} {text} is not a number in range", field=field)

@@ -10,6 +10,7 @@ field, and nothing is estimated from a half-read file.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -18,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from demoscope.errors import DataError, DemoscopeError
+from demoscope.files import write_text
 from demoscope.methodology import Methodology, frac
 
 COLUMNS = ("country", "edition", "category", "rater", "value")
@@ -231,11 +233,12 @@ def write_ratings_csv(path: str | Path, panel: Panel, extra: dict[str, np.ndarra
     country = np.array(panel.countries, dtype=object)[panel.cell_country[cells]]
     category = np.array(panel.categories, dtype=object)[panel.cell_category[cells]]
     rater = np.array(panel.raters, dtype=object)[panel.rating_rater]
-    with p.open("w", newline="", encoding="utf-8") as handle:
-        w = csv.writer(handle)
-        w.writerow([*COLUMNS, *extra])
-        cols = [country, panel.cell_edition[cells], category, rater,
-                [f"{v:.2f}" for v in panel.rating_value],
-                *([f"{x:.4f}" for x in values[cells]] for values in extra.values())]
-        w.writerows(zip(*cols, strict=True))
+    handle = io.StringIO(newline="")
+    w = csv.writer(handle)
+    w.writerow([*COLUMNS, *extra])
+    cols = [country, panel.cell_edition[cells], category, rater,
+            [f"{v:.2f}" for v in panel.rating_value],
+            *([f"{x:.4f}" for x in values[cells]] for values in extra.values())]
+    w.writerows(zip(*cols, strict=True))
+    write_text(p, handle.getvalue())  # atomically, never replacing what is not a file
     return p
