@@ -97,6 +97,9 @@ _POSTGRES_STATES = {
     "57P01": "was shut down during the command",
     "57P03": "is starting up or shutting down: try again",
     "22001": "refused a value longer than its column",
+    "55P03": "is busy: another transaction held a lock too long; try again",
+    "40P01": "is busy: a deadlock was broken; try again",
+    "57014": "cancelled the statement (it ran past the server's time limit)",
 }
 
 
