@@ -10,8 +10,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Property tests check results, never speed (speed lives in bench/): no per-example deadline,
+# which failed at random on a busy 2-core machine.
+settings.register_profile("demoscope", deadline=None)
+settings.load_profile("demoscope")
 
 
 def shared_dir() -> Path:

@@ -99,10 +99,34 @@ class CountryRegistry:
             raise UnknownCountry(text, self.suggest(text))
         return found
 
+    def prefixed(self, text: str) -> list[Country]:
+        """Countries one of whose names, aliases or codes starts with ``text`` (loosely
+        compared), or whose name has a word that does ("czech" → Czech Republic, "mac" →
+        North Macedonia), in name order."""
+        q = normalise(text)
+        if not q:
+            return []
+        found: dict[str, Country] = {}
+        for key, c in self._lookup.items():
+            if key.startswith(q) or any(w.startswith(q) for w in key.split()[1:]):
+                found[c.iso3] = c
+        return sorted(found.values(), key=lambda c: c.name)
+
+    def search(self, text: str) -> Country | None:
+        """A country for what a reader types: a code, name or alias, else a prefix that only
+        one country has."""
+        found = self.find(text)
+        if found is not None:
+            return found
+        hits = self.prefixed(text)
+        return hits[0] if len(hits) == 1 else None
+
     def suggest(self, text: str, n: int = 3) -> list[str]:
+        """Names to offer for ``text``: countries it is a prefix of first (so "mac" offers North
+        Macedonia), then close spellings ("Kazakstan" → Kazakhstan)."""
+        names: list[str] = [c.name for c in self.prefixed(text)]
         keys = list(self._lookup)
         close = difflib.get_close_matches(normalise(text), keys, n=n * 2, cutoff=0.6)
-        names: list[str] = []
         for k in close:
             name = self._lookup[k].name
             if name not in names:

@@ -93,6 +93,8 @@ def database_frame(read: Reader, m: Methodology, *, direction: Direction | None 
     version = data_version(read)
     rows = stored_ratings(read, m, direction=direction, iso3s=iso3s, first=first, last=last)
     df = frame(rows, wide, list(m.categories))
+    if wide:
+        df = _with_scores(read, m, df, direction, iso3s, first, last)
     return df, stamp(m, version.dataset, version.label, rows=len(df), wide=wide,
                      direction=direction)
 
@@ -171,6 +173,35 @@ def reconstructed_rows(read: Reader, m: Methodology, *, direction: Direction | N
     return out
 
 
+def _with_scores(read: Reader, m: Methodology, df: pd.DataFrame, direction: Direction | None,
+                 iso3s: list[str] | None, first: int | None, last: int | None) -> pd.DataFrame:
+    """The wide frame with what a data user needs beside the ratings: the score (computed),
+    the printed score, the percentage, the regime, the row's status and flags (values demoscope
+    derived) and the source URL; rows with a printed score only are added."""
+    import pandas as pd
+
+    from demoscope.read.series import scores
+    from demoscope.store.reads import source_urls
+
+    years = sorted(m.editions)
+    found = scores(read, m, iso3s, first or years[0], last or years[-1], direction)
+    urls = source_urls(read, m.code)
+    pct = m.percentage.code if m.percentage else "percentage"
+    extra = pd.DataFrame([{
+        "country": s["country"], "iso3": s["iso3"], "edition": s["edition"],
+        "direction": s["direction"], m.score.code: s["democracy_score"],
+        f"published_{m.score.code}": s["published_democracy_score"],
+        pct: s["democracy_percentage"], f"published_{pct}": s["published_democracy_percentage"],
+        "regime": s["regime"], "published_regime": s["published_regime"], "status": s["status"],
+        "flags": " ".join(s["flags"]), "source_url": urls.get((s["iso3"], s["edition"]))}
+        for s in found])
+    if extra.empty:
+        return df
+    keys = ["country", "iso3", "edition", "direction"]
+    out = df.merge(extra, on=keys, how="outer") if not df.empty else extra
+    return out.sort_values(["country", "edition"]).reset_index(drop=True)
+
+
 def builtin_frame(m: Methodology, *, direction: Direction | None = None, wide: bool = False
                   ) -> pd.DataFrame:
     """The built-in dataset's ratings (no database needed); printed scores are left out."""
@@ -196,6 +227,7 @@ def codebook(m: Methodology, wide: bool = False) -> list[tuple[str, str]]:
         lines.append(("direction", _direction_text(m)))
         lines += [(c.code, f"{c.name} rating ({scale}); empty where the edition does not rate it.")
                   for c in m.categories.values()]
+        lines += _score_codebook(m)
     else:
         lines += [("category", f"Category code: {cats}."),
                   ("rating", f"The rating: {scale}."),
@@ -235,6 +267,29 @@ def table_codebook(m: Methodology, table: str) -> list[tuple[str, str]]:
     ]
 
 
+def _score_codebook(m: Methodology) -> list[tuple[str, str]]:
+    """The wide files' score columns (see :func:`database_frame`)."""
+    from demoscope.read.coverage import FLAG_TEXT, STATUS_TEXT
+
+    pct = m.percentage
+    out = [(m.score.code, f"{m.score.name} computed from the row's ratings ({m.score.decimals} "
+                          "decimals, half up); empty where a category is missing."),
+           (f"published_{m.score.code}", f"{m.score.name} as the source printed it, where the "
+                                         "dataset has it (on the row's scale)."),
+           ]
+    if pct:
+        out.append((pct.code, f"{pct.name} computed from the unrounded mean"
+                              + (f"; published from {pct.introduced} only, earlier values are "
+                                 "demoscope's (flag percentage_derived)" if pct.introduced else "")
+                              + "."))
+    out += [("regime", "Regime type from the score bands (the printed score where categories "
+                       "are missing), named as the row's edition names it."),
+            ("status", "; ".join(f"{k}: {v}" for k, v in STATUS_TEXT.items()) + "."),
+            ("flags", "; ".join(f"{k}: {v}" for k, v in FLAG_TEXT.items()) + "."),
+            ("source_url", "The publication most of the row's values were read from.")]
+    return out
+
+
 def _coverage_text(m: Methodology) -> str:
     ed = next(iter(m.editions.values()), None)
     if ed is None:
@@ -264,8 +319,8 @@ def to_bytes(df: pd.DataFrame, fmt_name: str, st: Stamp | None = None) -> bytes:
     for it (JSON, XLSX, Parquet; a CSV's stamp goes beside it, see :func:`write`)."""
     fmt_name = check_format(fmt_name)
     buf = io.BytesIO()
-    if fmt_name == "csv":
-        buf.write(df.to_csv(index=False).encode())
+    if fmt_name == "csv":  # values as the site prints them: 4.00, not 4.0
+        buf.write(df.to_csv(index=False, float_format="%.2f").encode())
     elif fmt_name == "json":
         out = df.assign(data_version=st.data_version) if st is not None else df
         buf.write(out.to_json(orient="records", indent=1).encode())
@@ -322,3 +377,41 @@ def write(df: pd.DataFrame, fmt_name: str, target: str | Path, st: Stamp | None 
 def sidecar(target: Path) -> Path:
     """Where a CSV file's stamp goes: ``ratings.csv`` → ``ratings.csv.meta.json``."""
     return target.with_name(target.name + ".meta.json")
+
+
+def table_bytes(columns: Sequence[str], rows: Sequence[Sequence[object]], fmt_name: str,
+                st: Stamp) -> bytes:
+    """A page's table (:mod:`demoscope.read.tables`) as CSV or XLSX: numbers with two decimals
+    as the site prints them (``4.00``, not ``4.0``; exact: the values are quarter points and
+    two-decimal scores), and the data version inside the file (a last ``data_version`` column
+    in CSV, the ``about`` sheet and properties in XLSX)."""
+    import pandas as pd
+
+    df = pd.DataFrame([list(r) for r in rows], columns=list(columns))
+    if fmt_name == "csv":
+        out = df.assign(data_version=st.data_version)
+        return out.to_csv(index=False, float_format="%.2f").encode()
+    if fmt_name != "xlsx":
+        raise InvalidRating(f"format {fmt_name!r} is not one of: csv, xlsx", field="format")
+    buf = io.BytesIO()
+    _xlsx(df, buf, st)
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(buf.getvalue()))
+    for row in book["ratings"].iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, float):
+                cell.number_format = "0.00"
+    book["ratings"].title = "table"
+    out_buf = io.BytesIO()
+    book.save(out_buf)
+    return out_buf.getvalue()
+
+
+def table_stamp(m: Methodology, version: str, dataset: str, name: str, direction: str,
+                rows: int) -> Stamp:
+    """The stamp of a page's table."""
+    from importlib.metadata import version as installed
+
+    return Stamp(f"demoscope {installed('demoscope')}", f"{m.code} {m.version}", dataset, version,
+                 f"table {name}", direction, rows)

@@ -167,6 +167,9 @@ class Methodology:
     #: Presentation defaults for the web site (``[site]``: e.g. ``compare``, the countries the
     #: compare page starts with); data, so that no page names an index's countries.
     site: Mapping[str, Any] = field(default_factory=dict)
+    #: How many countries each edition rated, where the methodology file records it
+    #: (``[[coverage.rated]]``): the site says "8 of the 29 countries rated in 2018".
+    rated: Mapping[int, int] = field(default_factory=dict)
 
     # -- editions -------------------------------------------------------------------------
     def edition(self, year: int | str) -> Edition:
@@ -197,6 +200,20 @@ class Methodology:
         return replace(last, year=year, label=str(year),
                        coverage_start=date(year - lag, 1, 1), coverage_end=date(year - lag, 12, 31),
                        note=note, continued=True)
+    def edition_for(self, year: int) -> Edition | None:
+        """The edition named ``year`` or whose label spans it (``2000`` → the edition labelled
+        ``1999–2000``), else None: what a reader means by a year in a URL or a search."""
+        if year in self.editions:
+            return self.editions[year]
+        for ed in self.editions.values():
+            years = [int(y) for y in re.findall(r"\d{4}", ed.label)]
+            if years and min(years) <= year <= max(years):
+                return ed
+        return None
+
+    def countries_rated(self, year: int) -> int | None:
+        """How many countries the edition rated, if the methodology file says."""
+        return self.rated.get(year)
 
     def previous_edition(self, year: int) -> Edition | None:
         earlier = [y for y in self.editions if y < year]
@@ -525,6 +542,18 @@ class _Loader:
             raise self.fail("the methodology has no editions", "eras")
         return dict(sorted(editions.items()))
 
+    def rated(self, data: Mapping[str, Any], editions: Mapping[int, Edition]) -> dict[int, int]:
+        """``[[coverage.rated]]``: how many countries editions ``first``..``last`` rated."""
+        rated: dict[int, int] = {}
+        cov = self.table(data.get("coverage", {}), "coverage")
+        for i, r in enumerate(self.tables(cov.get("rated", []), "coverage.rated")):
+            where = f"coverage.rated #{i + 1}"
+            first = self.integer(self.need(r, "first", where), "first", where, *_YEARS)
+            last = self.integer(self.need(r, "last", where), "last", where, *_YEARS)
+            n = self.integer(self.need(r, "countries", where), "countries", where, 0, 10_000)
+            rated.update({y: n for y in editions if first <= y <= last})
+        return rated
+
     def bands(self, data: Mapping[str, Any], scale: Scale) -> tuple[Band, ...]:
         bands: list[Band] = []
         for i, b in enumerate(self.tables(data.get("bands", []), "bands")):
@@ -573,14 +602,18 @@ def parse_methodology(data: Mapping[str, Any], source: str = "<memory>") -> Meth
     site = load.table(data.get("site", {}), "site")
     if "compare" in site:
         load.texts(site["compare"], "compare", "site")
+    for key in load.table(site.get("colours", {}), "site.colours"):
+        if not _COLOUR.fullmatch(load.text(site["colours"], key, "site.colours", max_length=16)):
+            raise load.fail(f"colour {key!r} in [site.colours] must be #rgb or #rrggbb", "colours")
+    editions = load.editions(data, cats)
     return Methodology(
         code=code, name=load.text(index, "name", "index", "Custom index"),
         publisher=load.text(index, "publisher", "index", ""),
         version=load.text(index, "version", "index", "1", 32),
         description=load.text(index, "description", "index", "", 4000), scale=scale,
         score=load.score(data), percentage=load.percentage(data), categories=cats,
-        editions=load.editions(data, cats), bands=load.bands(data, scale), source=source,
-        site=dict(site),
+        editions=editions, bands=load.bands(data, scale), source=source,
+        site=dict(site), rated=load.rated(data, editions),
     )
 
 

@@ -30,8 +30,19 @@ def test_chart_is_on_one_scale(read, m):
     assert chart["reversed"] is (latest is Direction.LOW_BEST)
     one = country_chart(read, m, "KAZ", s, Direction.LOW_BEST)
     seven = country_chart(read, m, "KAZ", s, Direction.HIGH_BEST)
-    assert seven["ds"] == [None if v is None else round(8 - v, 2) for v in one["ds"]]
-    assert len(chart["years"]) == len(chart["ds"]) == len(s)
+    ds, ds7 = one["lines"][0], seven["lines"][0]
+    assert ds["primary"] and ds["key"] == "DS" and not seven["reversed"] and one["reversed"]
+    assert ds7["values"] == [None if v is None else round(8 - v, 2) for v in ds["values"]]
+    assert len(chart["years"]) == len(ds["values"]) == len(chart["labels"]) == len(s)
+    # one colour per category on every country's chart; bands of the chart's own scale
+    other = country_chart(read, m, "EST", country(read, m, "EST")["editions"])
+    colours = {ln["key"]: ln["colour"] for ln in chart["lines"]}
+    assert all(colours.get(ln["key"], ln["colour"]) == ln["colour"] for ln in other["lines"])
+    assert [b["low"] for b in one["bands"]] == [1.0, 3.0, 4.0, 5.0, 6.0]
+    assert [b["high"] for b in seven["bands"]] == [7.0, 5.0, 4.0, 3.0, 2.0]
+    assert "previous calendar year" in chart["x_title"]
+    narrow = country_chart(read, m, "KAZ", s, None, 2005, 2010)  # the time-range control
+    assert narrow["years"] == [y for y in chart["years"] if 2005 <= y <= 2010]
 
 
 def test_scores_and_changes_agree_with_the_scorecard(read, m):
@@ -41,7 +52,8 @@ def test_scores_and_changes_agree_with_the_scorecard(read, m):
                     "regime": "Consolidated Authoritarian Regime", "complete": True,
                     "status": "complete", "published_democracy_score": 6.39,
                     "published_democracy_percentage": None, "published_regime": None,
-                    "reconstructed": None}]
+                    "reconstructed": None,
+                    "flags": ["regime_derived", "percentage_derived"]}]
     ch = changes(read, m, ["KAZ"], 2008)
     card = scorecard(read, m, "KAZ", 2008)
     assert [{k: c[k] for k in ("category", "from", "to", "verb", "sentence")} for c in ch] == card["changes"]

@@ -80,7 +80,8 @@ def test_scores_and_changes_agree_with_scorecards(client):
                        "regime": "Consolidated Authoritarian Regime", "complete": True,
                        "status": "complete", "published_democracy_score": 6.39,
                        "published_democracy_percentage": None, "published_regime": None,
-                       "reconstructed": None}]
+                       "reconstructed": None,
+                       "flags": ["regime_derived", "percentage_derived"]}]
     changes = client.get("/api/v1/changes", params={"country": "KAZ", "edition": 2008,
                                                     "changed_only": True}).json()
     assert [c["sentence"] for c in changes] == [

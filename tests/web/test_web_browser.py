@@ -7,6 +7,7 @@ and the layout holds at phone width. Screenshots go to tests/artifacts/screensho
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -86,16 +87,11 @@ def test_every_page_loads_without_console_errors(page, live_server, path):
     ("/compare?countries=KAZ&countries=EST&category=DS", "#compare-chart")])
 def test_chart_draws(page, live_server, path, chart):
     page.goto(live_server + path, wait_until="networkidle")
-    page.wait_for_selector(f"{chart} .main-svg", timeout=15000)
-    assert page.locator(f"{chart} .scatterlayer .trace").count() >= 2
-    box = page.locator(chart).bounding_box()  # hover: plotly styles its labels and mode bar
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 3)
-    page.wait_for_selector(f"{chart} .modebar", state="attached", timeout=5000)
+    svg = page.locator(f"{chart} svg.chart-svg.wide")
+    assert svg.is_visible()
+    assert svg.locator("g.series polyline").count() >= 2
     assert not page.errors
     assert csp_violations(page) == []
-    # plotly's style rules were applied (through the CSSOM), not refused
-    assert page.evaluate("""() => [...document.styleSheets].some(s => s.ownerNode &&
-        (s.ownerNode.id || '').startsWith('plotly.js-style') && s.cssRules.length > 0)""")
 
 
 def test_the_policy_refuses_injected_script_and_style(page, live_server):
@@ -141,15 +137,16 @@ def test_sorting_by_clicking_a_header(page, live_server):
 
 def test_direction_switch_converts_values(page, live_server):
     page.goto(live_server + "/countries/KAZ", wait_until="networkidle")
-    before = page.locator("[data-testid=ds]").inner_text()
+    before = re.sub(r"[^\d.]", "", page.locator("[data-testid=ds]").inner_text())
     # the latest edition's own scale is shown first; switch to the other one
-    other = "1_best" if "7_best" in page.locator(".figures").inner_text() else "7_best"
+    other = "1_best" if "7 = most democratic" in page.locator(".figures").inner_text() else "7_best"
     page.select_option("#direction", other)
     page.wait_for_url(f"**direction={other}**")
     page.wait_for_load_state("networkidle")
-    after = page.locator("[data-testid=ds]").inner_text()
+    after = re.sub(r"[^\d.]", "", page.locator("[data-testid=ds]").inner_text())
     assert float(before) + float(after) == pytest.approx(8.0, abs=0.011)
-    assert other in page.locator(".figures").inner_text()
+    words = "7 = most democratic" if other == "7_best" else "1 = most democratic"
+    assert words in page.locator(".figures").inner_text()
     shot(page, f"country_KAZ_{other}")
     assert not page.errors
 

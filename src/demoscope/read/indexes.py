@@ -153,3 +153,34 @@ def methodology_summary(m: Methodology) -> MethodologySummary:
                    "percentage": [float(x) for x in b.percentage] if b.percentage else None}
                   for b in m.bands],
     }
+
+
+class SearchResult(TypedDict):
+    """What a reader's query names: a country (and an edition, for "Hungary 2008"), or the
+    names to suggest."""
+
+    query: str
+    iso3: str | None
+    edition: int | None
+    suggestions: list[str]
+
+
+def search(m: Methodology, text: str) -> SearchResult:
+    """Read a search box: a country by code, name, alias or unique prefix ("czech"), with an
+    optional edition year before or after it ("Hungary 2008", "2000 Poland" → the 1999–2000
+    edition); else suggestions, prefixes first ("mac" → North Macedonia)."""
+    import re
+
+    words = text.split()
+    year: int | None = None
+    for i in (len(words) - 1, 0):
+        if words and re.fullmatch(r"\d{4}", words[i]):
+            year = int(words.pop(i))
+            break
+    name = " ".join(words)
+    reg = registry()
+    found = reg.search(name) if name else None
+    ed = m.edition_for(year) if year is not None else None
+    return {"query": text, "iso3": found.iso3 if found else None,
+            "edition": ed.year if ed else None,
+            "suggestions": [] if found else reg.suggest(name) if name else []}

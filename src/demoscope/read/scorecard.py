@@ -16,14 +16,21 @@ from demoscope.countries import registry
 from demoscope.errors import NotFound, UnknownCountry
 from demoscope.methodology import Direction, Edition, Methodology
 from demoscope.numbers import num
-from demoscope.read.coverage import Status, status_of
+from demoscope.read.coverage import Status, percentage_derived, status_of
 from demoscope.read.published import (
     PublishedHeadline,
     ReconstructedRow,
     headline_out,
     reconstructed_out,
 )
-from demoscope.scoring import change_sentence, change_verb, classify, democracy_score, percentage
+from demoscope.scoring import (
+    band_by_score,
+    change_sentence,
+    change_verb,
+    classify,
+    democracy_score,
+    percentage,
+)
 from demoscope.store import reads
 from demoscope.store.reads import Reader
 
@@ -76,6 +83,12 @@ class Scorecard(TypedDict):
     #: provenance; never merged into ``ratings`` (None: no reconstruction)
     reconstructed: ReconstructedRow | None
     corrections: list[CorrectionNote]
+    #: the regime the printed score falls in, where the categories are incomplete and no
+    #: regime is printed (named as the edition names it)
+    derived_regime: str | None
+    #: values demoscope derived rather than read: score_published, percentage_derived,
+    #: regime_derived, reconstructed (see :mod:`demoscope.read.coverage`)
+    flags: list[str]
 
 
 def rating_changes(m: Methodology, name: str, ed: Edition, values: dict[str, Fraction],
@@ -146,6 +159,19 @@ def scorecard(read: Reader, m: Methodology, iso3: str, year: int | None = None,
                               target) if prev is not None else [])
     pub_ds = published.get(m.score.code)
     pub_dp = published.get(m.percentage.code) if m.percentage else None
+    pub_target = m.to_direction(pub_ds[0], ed.direction, target) if pub_ds else None
+    printed_regime = head["regime"] if head else None
+    derived = (band_by_score(m, pub_target, target)
+               if not complete and pub_target is not None and not printed_regime else None)
+    flags: list[str] = []
+    if not complete and pub_target is not None:
+        flags.append("score_published")
+    if (regime or derived or rebuilt) and not printed_regime:
+        flags.append("regime_derived")
+    if complete and percentage_derived(m, ed):
+        flags.append("percentage_derived")
+    if rebuilt:
+        flags.append("reconstructed")
     return {
         "country": cname,
         "iso3": iso3,
@@ -155,7 +181,7 @@ def scorecard(read: Reader, m: Methodology, iso3: str, year: int | None = None,
         "democracy_score": float(score.printed) if score and score.complete else None,
         "democracy_percentage": (float(percentage(m, score.mean, target))
                                  if score and score.complete else None),
-        "regime": regime.name if regime else None,
+        "regime": regime.band.label(ed.direction) if regime else None,
         "changes": changes,
         "complete": complete,
         "missing": list(score.missing) if score else list(ed.categories),
@@ -173,6 +199,8 @@ def scorecard(read: Reader, m: Methodology, iso3: str, year: int | None = None,
         "headline": head,
         "reconstructed": rebuilt,
         "corrections": corrections(read, m, iso3, ed.year, ed.direction, target),
+        "derived_regime": derived.label(ed.direction) if derived else None,
+        "flags": flags,
     }
 
 
@@ -189,3 +217,50 @@ def corrections(read: Reader, m: Methodology, iso3: str, year: int, own: Directi
                     "new": num(m.to_direction(r.new, own, target)), "reason": r.justification,
                     "at": t.isoformat(timespec="seconds").replace("+00:00", "Z") if t else None})
     return out
+
+
+class SourceEntry(TypedDict):
+    """Where one stored value of a country-edition came from, and why it changed."""
+
+    code: str
+    name: str
+    source: str
+    source_url: str | None
+    source_edition: int | None
+    justification: str | None
+
+
+class CountryYear(TypedDict):
+    """One country in one edition as the country-year page shows it: the scorecard, the
+    neighbouring editions with data, and the sources and justifications the data holds."""
+
+    scorecard: Scorecard
+    label: str
+    previous: int | None
+    next: int | None
+    editions: list[int]
+    sources: list[SourceEntry]
+
+
+def country_year(read: Reader, m: Methodology, iso3: str, year: int,
+                 direction: Direction | None = None) -> CountryYear:
+    """The country-year page's answer (``GET /countries/{iso3}/{year}``; its JSON is the
+    scorecard at ``/api/v1/countries/{iso3}/editions/{year}``)."""
+    card = scorecard(read, m, iso3, year, direction)
+    years = sorted(y for (_i, y) in reads.coverage_counts(read, m.code, iso3) if y in m.editions)
+    ed = m.edition(card["edition"])
+    names = {c: m.category_name(c, ed) for c in ed.categories}
+    names[m.score.code] = m.score.name
+    if m.percentage:
+        names[m.percentage.code] = m.percentage.name
+    sources: list[SourceEntry] = [
+        {"code": s.category, "name": names.get(s.category, s.category), "source": s.source,
+         "source_url": s.source_url, "source_edition": s.source_edition,
+         "justification": s.justification}
+        for s in reads.row_sources(read, m.code, iso3, ed.year)]
+    order = {c: i for i, c in enumerate(names)}
+    sources.sort(key=lambda s: order.get(s["code"], 99))
+    return {"scorecard": card, "label": ed.label,
+            "previous": max((y for y in years if y < ed.year), default=None),
+            "next": min((y for y in years if y > ed.year), default=None),
+            "editions": years, "sources": sources}

@@ -13,7 +13,7 @@ from demoscope.countries import registry
 from demoscope.errors import NotFound
 from demoscope.methodology import Direction, Methodology
 from demoscope.numbers import num
-from demoscope.read.coverage import Status, status_of
+from demoscope.read.coverage import Status, percentage_derived, status_of
 from demoscope.read.overview import score_code, scored
 from demoscope.read.published import (
     PublishedHeadline,
@@ -22,6 +22,7 @@ from demoscope.read.published import (
     reconstructed_out,
 )
 from demoscope.read.scorecard import Change, rating_changes
+from demoscope.scoring import band_by_score
 from demoscope.store import reads
 from demoscope.store.reads import Reader
 
@@ -43,6 +44,13 @@ class SeriesEntry(TypedDict):
     status: Status
     headline: PublishedHeadline | None
     reconstructed: ReconstructedRow | None
+    #: the printed score (a table's or a page's) on the entry's direction
+    published_democracy_score: float | None
+    #: the regime the printed score falls in, where no score is computed and none is printed
+    derived_regime: str | None
+    #: values demoscope derived: score_published, percentage_derived, regime_derived,
+    #: reconstructed (see :mod:`demoscope.read.coverage`)
+    flags: list[str]
 
 
 class CountrySeries(TypedDict):
@@ -72,6 +80,8 @@ class ScoreEntry(TypedDict):
     published_regime: str | None
     #: provenance of a reconstructed row ("reconstructed from 2018 + changes printed in 2019")
     reconstructed: str | None
+    #: values demoscope derived (see :mod:`demoscope.read.coverage`)
+    flags: list[str]
 
 
 class ChangeEntry(Change):
@@ -83,17 +93,93 @@ class ChangeEntry(Change):
     previous_edition: int
 
 
-class Chart(TypedDict):
-    """The data of a country's chart: the score and every category on ONE scale."""
+class ChartBand(TypedDict):
+    """A regime band behind a chart's lines, on the chart's scale."""
+
+    code: str
+    label: str
+    low: float
+    high: float
+    colour: str
+
+
+class ChartLine(TypedDict):
+    """One line: a key (score or category code, or a country's ISO code), its full name, a
+    colour fixed per key across every chart, and one value per edition (None: a gap)."""
+
+    key: str
+    name: str
+    colour: str
+    values: list[float | None]
+    #: the score's line (drawn first and bold; categories are one toggle away)
+    primary: bool
+    #: per value: it is a printed score standing in for a computed one
+    printed: list[bool]
+
+
+class LineChart(TypedDict):
+    """A chart on ONE scale (a line cannot mix scales), with what a reader needs to read it:
+    edition labels, an x-axis title saying what an edition covers, the scale in words and the
+    regime bands of that scale."""
 
     direction: str
+    scale_text: str
     years: list[int]
-    ds: list[float | None]
-    categories: dict[str, list[float | None]]
-    names: dict[str, str]
-    score_name: str
+    labels: list[str]
+    x_title: str
+    y_title: str
     range: list[float]
     reversed: bool
+    bands: list[ChartBand]
+    lines: list[ChartLine]
+    summary: str
+
+
+#: Colours of lines that have no colour of their own (countries on the compare chart).
+PALETTE = ("#0b61a4", "#c1440e", "#009e73", "#a3479b", "#e08a00", "#3aa0d8", "#7a5230",
+           "#1b1f24", "#6b6b6b", "#5b8a00")
+
+
+def edition_axis_title(m: Methodology) -> str:
+    """"Edition (each covers the events of the previous calendar year)"."""
+    ed = next(iter(m.editions.values()), None)
+    lag = ed.year - ed.coverage_start.year if ed else 0
+    if lag == 0:
+        return "Edition (each covers the events of its own year)"
+    if lag == 1:
+        return "Edition (each covers the events of the previous calendar year)"
+    return f"Edition (each covers the events of {lag} years before)"
+
+
+def scale_text(m: Methodology, direction: Direction) -> str:
+    """"1 = most democratic": a direction in words for readers."""
+    from demoscope.numbers import fmt
+
+    return f"{fmt(m.scale.best(direction), 0)} = most democratic"
+
+
+def chart_bands(m: Methodology, direction: Direction, era: Direction | None = None
+                ) -> list[ChartBand]:
+    """The regime bands on ``direction`` (named as editions of direction ``era`` name them)."""
+    out: list[ChartBand] = []
+    for b in m.bands:
+        rng = b.ranges.get(direction)
+        if rng is not None:
+            out.append({"code": b.code, "label": b.label(era or direction), "low": float(rng[0]),
+                        "high": float(rng[1]), "colour": b.colour})
+    return out
+
+
+def _line_summary(name: str, years: list[int], labels: list[str], values: list[float | None],
+                  what: str) -> str:
+    pts = [(lab, v) for lab, v in zip(labels, values, strict=True) if v is not None]
+    if not pts:
+        return f"No {what} for {name} in these editions."
+    first, last = pts[0], pts[-1]
+    if len(pts) == 1:
+        return f"{name}: {what} {first[1]:.2f} in {first[0]}."
+    return (f"{name}'s {what} went from {first[1]:.2f} in {first[0]} to {last[1]:.2f} in "
+            f"{last[0]} ({len(pts)} editions with a value).")
 
 
 class Extras(TypedDict):
@@ -120,6 +206,20 @@ def series_entries(m: Methodology, by_year: dict[int, dict[str, Fraction]],
         regime = got[2] if got else None
         status, more = extra.get(year, ("complete" if got else "partial", {}))
         added = more.get(target, {"headline": None, "reconstructed": None, "published": {}})
+        pub_ds = added["published"].get(m.score.code)
+        head, rebuilt = added["headline"], added["reconstructed"]
+        printed_regime = head["regime"] if head else None
+        derived = (band_by_score(m, Fraction(str(pub_ds)), target)
+                   if got is None and pub_ds is not None and not printed_regime else None)
+        flags: list[str] = []
+        if got is None and pub_ds is not None:
+            flags.append("score_published")
+        if (regime or derived or rebuilt) and not printed_regime:
+            flags.append("regime_derived")
+        if got is not None and percentage_derived(m, ed):
+            flags.append("percentage_derived")
+        if rebuilt:
+            flags.append("reconstructed")
         out.append({
             "edition": year, "label": ed.label, "direction": m.direction_label(target),
             "categories": list(ed.categories),
@@ -127,11 +227,34 @@ def series_entries(m: Methodology, by_year: dict[int, dict[str, Fraction]],
                         else None for c in ed.categories},
             "democracy_score": num(Fraction(got[0].printed)) if got else None,
             "democracy_percentage": num(got[1]) if got else None,
-            "regime": regime.band.label(target) if regime else None,
-            "colour": regime.band.colour if regime else None,
-            "status": status, "headline": added["headline"],
-            "reconstructed": added["reconstructed"]})
+            "regime": regime.band.label(ed.direction) if regime else None,
+            "colour": (regime.band.colour if regime else derived.colour if derived else
+                       _band_colour(m, printed_regime or (rebuilt["regime"] if rebuilt else None))),
+            "status": status, "headline": head, "reconstructed": rebuilt,
+            "published_democracy_score": pub_ds,
+            "derived_regime": derived.label(ed.direction) if derived else None,
+            "flags": flags})
     return out
+
+
+def _band_colour(m: Methodology, label: str | None) -> str | None:
+    """The colour of the band a printed regime label names (either direction's wording)."""
+    if not label:
+        return None
+    for b in m.bands:
+        if label in (b.name, *b.names.values()):
+            return b.colour
+    return None
+
+
+def shown(s: SeriesEntry) -> tuple[float | None, bool]:
+    """The score a chart or page shows for an entry and whether it is not computed from stored
+    ratings: the computed score, else the reconstructed row's, else the printed one."""
+    if s["democracy_score"] is not None:
+        return s["democracy_score"], False
+    if s["reconstructed"] is not None:
+        return s["reconstructed"]["democracy_score"], True
+    return s["published_democracy_score"], s["published_democracy_score"] is not None
 
 
 def extras(read: Reader, m: Methodology, iso3s: list[str], direction: Direction | None
@@ -188,22 +311,67 @@ def categories_used(m: Methodology, series: list[SeriesEntry]) -> list[str]:
 
 
 def country_chart(read: Reader, m: Methodology, iso3: str, series: list[SeriesEntry],
-                  direction: Direction | None = None) -> Chart:
-    """The data of a country's chart: the score and every category on ONE scale (a line cannot
-    mix scales). Without a ``direction`` the scale of the latest edition with data is used."""
-    target = direction or (m.edition(series[-1]["edition"]).direction if series else
-                           next(iter(m.editions.values())).direction)
+                  direction: Direction | None = None, first: int | None = None,
+                  last: int | None = None) -> LineChart:
+    """A country's chart: the score (computed, else printed) and every category on ONE scale.
+    Without a ``direction`` the scale of the latest edition with data is used; ``first`` and
+    ``last`` narrow the editions (the page's time-range control)."""
+    latest = m.edition(series[-1]["edition"]) if series else next(iter(m.editions.values()))
+    target = direction or latest.direction
     same = all(s["direction"] == m.direction_label(target) for s in series)
     chart = series if same else country_series(read, m, iso3, target)
+    chart = [s for s in chart if (first is None or s["edition"] >= first)
+             and (last is None or s["edition"] <= last)]
     used = categories_used(m, chart)
-    return {"direction": m.direction_label(target),
-            "years": [s["edition"] for s in chart],
-            "ds": [s["democracy_score"] for s in chart],
-            "categories": {c: [s["ratings"].get(c) for s in chart] for c in used},
-            "names": {c: m.category(c).name for c in used},
-            "score_name": m.score.name,
+    colours = dict(m.site.get("colours", {}))
+    years = [s["edition"] for s in chart]
+    labels = [s["label"] for s in chart]
+    score = [shown(s)[0] for s in chart]
+    lines: list[ChartLine] = [{
+        "key": m.score.code, "name": m.score.name, "colour": colours.get(m.score.code, "#1b1f24"),
+        "values": score, "primary": True, "printed": [shown(s)[1] for s in chart]}]
+    for i, c in enumerate(used):
+        values = [s["ratings"].get(c) if s["ratings"].get(c) is not None
+                  else s["reconstructed"]["ratings"].get(c) if s["reconstructed"] else None
+                  for s in chart]
+        lines.append({"key": c, "name": m.category(c).name,
+                      "colour": colours.get(c, PALETTE[i % len(PALETTE)]), "values": values,
+                      "primary": False,
+                      "printed": [s["ratings"].get(c) is None and v is not None
+                                  for s, v in zip(chart, values, strict=True)]})
+    found = registry().find(iso3)
+    name = found.name if found else iso3
+    return {"direction": m.direction_label(target), "scale_text": scale_text(m, target),
+            "years": years, "labels": labels, "x_title": edition_axis_title(m),
+            "y_title": f"Rating ({scale_text(m, target)})",
             "range": [float(m.scale.min), float(m.scale.max)],
-            "reversed": target is Direction.LOW_BEST}
+            "reversed": m.scale.best(target) == m.scale.min,
+            "bands": chart_bands(m, target, latest.direction),
+            "lines": lines,
+            "summary": _line_summary(name, years, labels, score, m.score.name)
+            + f" Values on one scale ({scale_text(m, target)})."}
+
+
+def compare_chart(m: Methodology, data: dict[str, list[tuple[int, float | None]]],
+                  names: dict[str, str], label: str, direction: Direction) -> LineChart:
+    """The compare page's chart: one line per country, on one scale."""
+    years = sorted({y for pts in data.values() for y, _ in pts})
+    labels = [m.edition(y).label for y in years]
+    lines: list[ChartLine] = []
+    summary: list[str] = []
+    for i, (iso, pts) in enumerate(data.items()):
+        by = dict(pts)
+        values = [by.get(y) for y in years]
+        lines.append({"key": iso, "name": names.get(iso, iso), "colour": PALETTE[i % len(PALETTE)],
+                      "values": values, "primary": True, "printed": [False] * len(years)})
+        summary.append(_line_summary(names.get(iso, iso), years, labels, values, label))
+    return {"direction": m.direction_label(direction), "scale_text": scale_text(m, direction),
+            "years": years, "labels": labels, "x_title": edition_axis_title(m),
+            "y_title": f"{label} ({scale_text(m, direction)})",
+            "range": [float(m.scale.min), float(m.scale.max)],
+            "reversed": m.scale.best(direction) == m.scale.min,
+            "bands": chart_bands(m, direction) if label == m.score.name else [],
+            "lines": lines, "summary": " ".join(summary)}
 
 
 def compare(read: Reader, m: Methodology, iso3s: list[str], category: str,
@@ -214,7 +382,7 @@ def compare(read: Reader, m: Methodology, iso3s: list[str], category: str,
     out = {}
     for iso3 in iso3s:
         series = country_series(read, m, iso3, direction)
-        out[iso3] = [(s["edition"], s["democracy_score"] if code == m.score.code
+        out[iso3] = [(s["edition"], shown(s)[0] if code == m.score.code
                       else s["ratings"].get(code))
                      for s in series if code == m.score.code or code in s["ratings"]]
     return out
@@ -266,7 +434,8 @@ def scores(read: Reader, m: Methodology, iso3s: list[str] | None, first: int, la
                         "published_democracy_score": printed.get(m.score.code),
                         "published_democracy_percentage": printed.get(pct),
                         "published_regime": head["regime"] if head else None,
-                        "reconstructed": rec["provenance"] if rec else None})
+                        "reconstructed": rec["provenance"] if rec else None,
+                        "flags": s["flags"]})
     return out
 
 

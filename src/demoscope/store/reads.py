@@ -849,3 +849,64 @@ def audit_entries(read: Reader, *, edition: int | None = None, iso3: str | None 
     return [AuditRecord._make(r) for r in read(
         "SELECT id, at, username, action, object, edition, iso3, before, after FROM audit_log "
         f"WHERE {' AND '.join(where)} ORDER BY id{page}", params)]
+# -- the readers' site: coverage, published headline scores, sources -------------------------
+
+def published_by_edition(read: Reader, methodology: str, year: int | None = None,
+                         iso3: str | None = None) -> dict[int, dict[str, dict[str, Fraction]]]:
+    """``{year: {iso3: {code: value}}}`` of every printed overall score (DS, DP), on each
+    edition's own scale; of one edition or country when given. The site shows a printed
+    score where the categories are incomplete and counts the country-editions it covers."""
+    params: dict[str, Any] = {"m": methodology}
+    sql = ("SELECT e.year, p.country_iso3, p.code, p.value_x100 FROM published_scores p "
+           "JOIN editions e ON e.id = p.edition_id WHERE e.methodology = :m")
+    if year is not None:
+        sql += " AND e.year = :y"
+        params["y"] = year
+    if iso3 is not None:
+        sql += " AND p.country_iso3 = :iso3"
+        params["iso3"] = iso3
+    out: dict[int, dict[str, dict[str, Fraction]]] = defaultdict(lambda: defaultdict(dict))
+    for y, iso3, code, v in read(sql, params):
+        out[y][iso3][code] = Fraction(v, 100)
+    return {y: dict(rows) for y, rows in sorted(out.items())}
+
+
+class CellSource(NamedTuple):
+    """Where a stored value came from, and the reason given for it."""
+
+    category: str
+    source: str
+    source_url: str | None
+    source_edition: int | None
+    justification: str | None
+
+
+def row_sources(read: Reader, methodology: str, iso3: str, year: int) -> list[CellSource]:
+    """Source, URL and justification of each stored rating and printed score of one
+    country-edition (ratings first, in category code order)."""
+    params = {"iso3": iso3, "m": methodology, "y": year}
+    rated = read(
+        "SELECT r.category, r.source, r.source_url, r.source_edition, r.justification "
+        "FROM ratings r JOIN editions e ON e.id = r.edition_id "
+        "WHERE r.country_iso3 = :iso3 AND e.methodology = :m AND e.year = :y "
+        "ORDER BY r.category", params)
+    printed = read(
+        "SELECT p.code, p.source, p.source_url, p.source_edition, NULL FROM published_scores p "
+        "JOIN editions e ON e.id = p.edition_id "
+        "WHERE p.country_iso3 = :iso3 AND e.methodology = :m AND e.year = :y ORDER BY p.code",
+        params)
+    return [CellSource(*r) for r in (*rated, *printed)]
+
+
+def source_urls(read: Reader, methodology: str) -> dict[tuple[str, int], str]:
+    """``{(iso3, year): source URL}`` of every country-edition: the URL most of its stored
+    values cite (the downloads carry one source per row)."""
+    counts: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for table, col in (("ratings", "r"), ("published_scores", "r")):
+        for iso3, year, url, n in read(
+                f"SELECT {col}.country_iso3, e.year, {col}.source_url, COUNT(*) FROM {table} {col} "
+                f"JOIN editions e ON e.id = {col}.edition_id WHERE e.methodology = :m "
+                f"AND {col}.source_url IS NOT NULL GROUP BY {col}.country_iso3, e.year, {col}.source_url",
+                {"m": methodology}):
+            counts[(iso3, year)][url] += int(n)
+    return {k: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, v in counts.items()}

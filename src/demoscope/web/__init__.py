@@ -4,7 +4,7 @@
 (:mod:`~demoscope.web.routes`), dependencies (:mod:`~demoscope.web.deps`), responses
 (:mod:`~demoscope.web.responses`), templating (:mod:`~demoscope.web.templating`) and the
 read-model middleware (:mod:`~demoscope.web.middleware`). ``demoscope serve`` runs it with
-uvicorn. Every asset (CSS, JS, plotly.js from the plotly wheel) is served by the app itself:
+uvicorn. Every asset (CSS, JS, map geometry; charts are server-drawn SVG) is served by the app itself:
 no CDN.
 """
 

@@ -1,30 +1,18 @@
 """The security headers every response carries, decided in one place.
 
-The site is fully offline: every script, style sheet, image and font comes from the app itself
-(plotly.js too, from the plotly wheel), so the Content-Security-Policy can allow the site's own
-origin and nothing else, with no inline script at all. :class:`SecurityHeaders` wraps the whole
-app, outside even Starlette's error middleware, so every answer has them: pages, JSON, static
-files, 304s, prebuilt answers, errors and 500s.
-
-The allowances are for plotly.js, by hash, never ``'unsafe-inline'``: it styles its charts by
-creating ``<style>`` elements with an empty text and filling them through the CSSOM
-(``sheet.insertRule``, which the policy does not govern), so a ``<style>`` whose text hashes
-to the empty string's SHA-256 is allowed (an empty element carries nothing an attacker wrote);
-and it injects one fixed style sheet (its maps' CSS) whose exact text's hash is read from the
-installed bundle (:func:`vendor_style_hashes`). The charts draw fully (hover labels, mode bar)
-while any inline style an attacker could inject — a ``<style>`` with other content, a
-``style=`` attribute — is refused. ``'unsafe-inline'`` and ``'unsafe-eval'`` appear nowhere.
-(Serving plotly's CSS as a file instead would need its per-chart rules, which plotly.js makes
-at run time with random ids: the hashes are stricter and keep plotly.js unmodified.)
+The site is fully offline: every script, style sheet, image and font comes from the app itself,
+so the Content-Security-Policy can allow the site's own origin and nothing else, with no inline
+script and no inline style at all (charts and maps are SVG drawn by the server: colours are SVG
+presentation attributes, never ``style``). :class:`SecurityHeaders` wraps the whole app, outside
+even Starlette's error middleware, so every answer has them: pages, JSON, static files, 304s,
+prebuilt answers, errors and 500s. ``'unsafe-inline'`` and ``'unsafe-eval'`` appear nowhere,
+and no hash is needed since the plotly.js bundle left the site.
 
 What a new page must do to satisfy it is in docs/architecture.md ("Security headers").
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from functools import cache
 from typing import Any
@@ -35,15 +23,11 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-#: SHA-256 of the empty string: the inline ``<style>`` text plotly.js fills through the CSSOM.
-EMPTY_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
-
-#: The Content-Security-Policy, directive by directive (``style-src`` also gets
-#: :func:`vendor_style_hashes`).
+#: The Content-Security-Policy, directive by directive.
 POLICY: dict[str, str] = {
     "default-src": "'none'",
     "script-src": "'self'",
-    "style-src": f"'self' {EMPTY_STYLE}",
+    "style-src": "'self'",
     "img-src": "'self'",
     "font-src": "'self'",
     "connect-src": "'self'",
@@ -54,39 +38,9 @@ POLICY: dict[str, str] = {
     "object-src": "'none'",
 }
 
-#: plotly.js's fixed style sheets: ``createElement("style"); e.id = "<hex>", e.textContent = '...'``
-_INJECTED = re.compile(r'createElement\("style"\);(\w+)\.id="[0-9a-f]+",\1\.textContent=\'')
-
-
-@cache
-def vendor_style_hashes() -> tuple[str, ...]:
-    """CSP hashes of the fixed style sheets the bundled plotly.js injects as it loads (the map
-    module's CSS; demoscope draws no maps, but plotly.js adds it on every page that loads it).
-    Read from the installed bundle, so that an upgrade of plotly keeps its exact text allowed
-    and nothing else; a literal with escapes is not its text and stays refused (the browser
-    tests would then report it)."""
-    from demoscope.web.routes.assets import plotly_js
-
-    try:
-        source = plotly_js().read_text(encoding="utf-8")
-    except (OSError, ImportError):
-        return ()
-    out = []
-    for hit in _INJECTED.finditer(source):
-        end = source.find("'", hit.end())
-        text = source[hit.end():end]
-        if end < 0 or "\\" in text:
-            continue
-        digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
-        out.append(f"'sha256-{digest}'")
-    return tuple(out)
-
-
 def content_security_policy(policy: dict[str, str] = POLICY) -> str:
     """The policy as the header's value."""
-    full = dict(policy)
-    full["style-src"] = " ".join((policy["style-src"], *vendor_style_hashes()))
-    return "; ".join(f"{name} {sources}" for name, sources in full.items())
+    return "; ".join(f"{name} {sources}" for name, sources in policy.items())
 
 
 @cache

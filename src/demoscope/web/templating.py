@@ -72,6 +72,7 @@ def page_globals(m: Methodology) -> dict[str, Any]:
             span = str(era.first.year) if era.first is era.last else f"{era.first.year}–{era.last.year}"
             history.append(f"{span}: {text}")
     return {"directions": directions, "direction_history": "; ".join(history),
+            "scale_words": dict(directions),
             "score_code": m.score.code,
             "percentage_code": m.percentage.code if m.percentage else "",
             "percentage_name": m.percentage.name if m.percentage else ""}

@@ -7,20 +7,22 @@ small script in ``static/app.js`` adds click-to-sort, auto-submitting selects an
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 
 from demoscope import exports
 from demoscope.countries import Country, registry
 from demoscope.errors import UnknownCountry
-from demoscope.methodology import eras
+from demoscope.methodology import Direction, Methodology, eras
 from demoscope.numbers import fmt
-from demoscope.read import indexes, overview, series
-from demoscope.read.scorecard import scorecard
+from demoscope.read import coverage, indexes, overview, series, tables
+from demoscope.read.scorecard import CountryYear, country_year, scorecard
 from demoscope.store import reads
-from demoscope.web.deps import Ctx
+from demoscope.web import charts
+from demoscope.web.deps import Context, Ctx
 from demoscope.web.responses import PAGE_CACHE, Prebuilt, prebuilt_response
 from demoscope.web.templating import render
 
@@ -32,30 +34,103 @@ MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json",
          "parquet": "application/vnd.apache.parquet"}
 
 
+Fmt = Literal["csv", "xlsx"]
+
+
+def table_file(request: Request, ctx: Context, table: tables.Table, fmt_name: str,
+               direction: str) -> Response:
+    """A page's own table as CSV or XLSX, stamped with the data version (kept by the
+    middleware like the page)."""
+    version = ctx.version or reads.data_version(ctx.read)
+    st = exports.table_stamp(ctx.m, version.label, version.dataset, table["name"], direction,
+                             len(table["rows"]))
+    body = exports.table_bytes(table["columns"], table["rows"], fmt_name, st)
+    from demoscope.read.cache import etag_of
+
+    return prebuilt_response(request, Prebuilt(
+        body, MEDIA[fmt_name], etag_of(body), PAGE_CACHE, ctx.version,
+        {"Content-Disposition": f'attachment; filename="{table["name"]}.{fmt_name}"'}))
+
+
+def _grid(ctx: Context) -> coverage.CoverageGrid:
+    return ctx.model(("coverage-grid",), lambda: coverage.coverage_grid(ctx.read, ctx.m)).value
+
+
 @router.get("/")
-async def home(ctx: Ctx) -> Response:
-    return RedirectResponse(f"/editions/{overview.latest_edition(ctx.read, ctx.m)}", status_code=302)
+async def home(request: Request, ctx: Ctx) -> Response:
+    grid = _grid(ctx)
+    return render(request, "home.html", {
+        "title": "What is here", "grid": grid, "latest": overview.latest_edition(ctx.read, ctx.m),
+        "status_text": coverage.STATUS_TEXT})
+
+
+@router.get("/coverage.{fmt_name}")
+def coverage_file(request: Request, ctx: Ctx, fmt_name: Fmt) -> Response:
+    return table_file(request, ctx, tables.coverage_table(_grid(ctx)), fmt_name, "")
 
 
 @router.get("/editions")
-async def editions_index(year: int | None = None) -> Response:
-    return RedirectResponse(f"/editions/{year}" if year else "/", status_code=303)
+async def editions_index(request: Request, ctx: Ctx, year: int | None = None) -> Response:
+    if year:
+        return RedirectResponse(f"/editions/{year}", status_code=303)
+    grid = _grid(ctx)
+    return render(request, "editions.html", {"title": "Editions", "grid": grid,
+                                             "eras": eras(ctx.m)})
+
+
+def _overview(ctx: Context, year: int, d: Direction | None) -> overview.EditionOverview:
+    return ctx.model(("overview", year, d),
+                     lambda: overview.edition_overview(ctx.read, ctx.m, year, d)).value
+
+
+@router.get("/editions/{year}.{fmt_name}")
+def edition_file(request: Request, ctx: Ctx, year: int, fmt_name: Fmt,
+                 direction: DirectionQ = None) -> Response:
+    ov = _overview(ctx, ctx.m.edition(year).year, ctx.direction(direction))
+    return table_file(request, ctx, tables.edition_table(ctx.read, ctx.m, ov), fmt_name,
+                      ov["direction"])
 
 
 @router.get("/editions/{year}")
 async def edition_page(request: Request, ctx: Ctx, year: int, direction: DirectionQ = None,
                        sort: str = "country", order: Literal["asc", "desc"] = "asc") -> Response:
     m, d = ctx.m, ctx.direction(direction)
-    ov = ctx.model(("overview", year, d),
-                   lambda: overview.edition_overview(ctx.read, m, year, d)).value
+    named = m.edition_for(year)
+    if named is not None and named.year != year:  # /editions/2000 → the 1999–2000 edition
+        return RedirectResponse(f"/editions/{named.year}{_query(direction=direction)}",
+                                status_code=301)
+    ov = _overview(ctx, m.edition(year).year, d)
     ed = m.edition(ov["edition"])
+    target = m.scale.parse_direction(ov["direction"])
     return render(request, "edition.html", {
-        "title": f"{m.name} {ed.label}", "ov": ov, "ed": ed,
-        "target": m.scale.parse_direction(ov["direction"]),
+        "title": f"{m.name} {ed.label}", "ov": ov, "ed": ed, "target": target,
         "rows": overview.sort_rows(m, ov, sort, order == "desc"),
-        "years": reads.editions_with_data(ctx.read, m.code),
+        "years": list(m.editions), "labels": {y: e.label for y, e in m.editions.items()},
         "direction": ov["direction"], "direction_param": direction or "",
-        "sort": sort, "order": order, "bands": overview.bands_best_first(m)})
+        "sort": sort, "order": order, "bands": overview.bands_best_first(m),
+        "map": _regime_map(m, ov), "flag_text": coverage.FLAG_TEXT,
+        "missing_mark": coverage.MISSING_MARK,
+        "query": _query(direction=direction)})
+
+
+def _query(**params: str | int | None) -> str:
+    from urllib.parse import urlencode
+
+    kept = {k: v for k, v in params.items() if v not in (None, "")}
+    return "?" + urlencode(kept) if kept else ""
+
+
+def _regime_map(m: Methodology, ov: overview.EditionOverview) -> Markup | None:
+    """The edition's regimes on a map (None when no country has one)."""
+    fills: dict[str, tuple[str, str]] = {}
+    for r in ov["countries"]:
+        if r["regime"] and r["colour"]:
+            v = overview.shown_score(m, r)
+            fills[r["iso3"]] = (r["colour"], f"{r['country']}: {r['regime']}"
+                                + (f" ({v:.2f})" if v is not None else ""))
+    if not fills:
+        return None
+    return charts.region_map(charts.geometry(), fills, "regime-map")
 
 
 @router.get("/countries")
@@ -64,30 +139,83 @@ async def countries_page(request: Request, ctx: Ctx) -> Response:
     return render(request, "countries.html", {"title": "Countries", "rows": rows})
 
 
+def _country(ctx: Context, iso3: str, d: Direction | None) -> tuple[Country, list[series.SeriesEntry]]:
+    c = registry().resolve(iso3)
+    found = series.require_series(ctx.model(("series", c.iso3, d), lambda: series.country_series(
+        ctx.read, ctx.m, c.iso3, d)).value, c.name)
+    return c, found
+
+
+@router.get("/countries/{iso3}.{fmt_name}")
+def country_file(request: Request, ctx: Ctx, iso3: str, fmt_name: Fmt,
+                 direction: DirectionQ = None) -> Response:
+    c, found = _country(ctx, iso3, ctx.direction(direction))
+    table = tables.country_table(ctx.read, ctx.m, c.iso3, c.name, found,
+                                 series.categories_used(ctx.m, found), direction or "published")
+    return table_file(request, ctx, table, fmt_name, direction or "")
+
+
 @router.get("/countries/{iso3}")
-async def country_page(request: Request, ctx: Ctx, iso3: str, direction: DirectionQ = None
-                       ) -> Response:
+async def country_page(request: Request, ctx: Ctx, iso3: str, direction: DirectionQ = None,
+                       first: Annotated[int | None, Query(alias="from")] = None,
+                       last: Annotated[int | None, Query(alias="to")] = None) -> Response:
     m = ctx.m
     c = registry().resolve(iso3)
     if c.iso3 != iso3:
-        q = f"?direction={direction}" if direction else ""
-        return RedirectResponse(f"/countries/{c.iso3}{q}", status_code=301)
+        return RedirectResponse(f"/countries/{c.iso3}{_query(direction=direction)}",
+                                status_code=301)
     d = ctx.direction(direction)
-    found = series.require_series(ctx.model(("series", c.iso3, d), lambda: series.country_series(
-        ctx.read, m, c.iso3, d)).value, c.name)
+    c, found = _country(ctx, iso3, d)
     latest = found[-1]["edition"]
     card = ctx.model(("scorecard", c.iso3, latest, d),
                      lambda: scorecard(ctx.read, m, c.iso3, latest, d)).value
+    chart = series.country_chart(ctx.read, m, c.iso3, found, d, first, last)
     return render(request, "country.html", {
         "title": c.name, "country": c, "card": card, "series": found,
         "codes": series.categories_used(m, found), "direction_param": direction or "",
-        "chart": series.country_chart(ctx.read, m, c.iso3, found, d)})
+        "chart": chart, "svg": charts.chart_pair(chart, "country-chart"),
+        "years": [s["edition"] for s in found], "first": first, "last": last,
+        "flag_text": coverage.FLAG_TEXT, "missing_mark": coverage.MISSING_MARK,
+        "query": _query(direction=direction)})
 
 
-@router.get("/compare")
-async def compare_page(request: Request, ctx: Ctx,
-                       countries: Annotated[list[str] | None, Query()] = None,
-                       category: str | None = None, direction: DirectionQ = None) -> Response:
+def _country_year(ctx: Context, iso3: str, year: int, d: Direction | None) -> CountryYear:
+    return ctx.model(("country-year", iso3, year, d),
+                     lambda: country_year(ctx.read, ctx.m, iso3, year, d)).value
+
+
+@router.get("/countries/{iso3}/{year:int}.{fmt_name}")
+def country_year_file(request: Request, ctx: Ctx, iso3: str, year: int, fmt_name: Fmt,
+                      direction: DirectionQ = None) -> Response:
+    c = registry().resolve(iso3)
+    cy = _country_year(ctx, c.iso3, ctx.m.edition(year).year, ctx.direction(direction))
+    return table_file(request, ctx, tables.country_year_table(ctx.m, cy), fmt_name,
+                      cy["scorecard"]["direction"])
+
+
+@router.get("/countries/{iso3}/{year:int}")
+async def country_year_page(request: Request, ctx: Ctx, iso3: str, year: int,
+                            direction: DirectionQ = None) -> Response:
+    m = ctx.m
+    c = registry().resolve(iso3)
+    named = m.edition_for(year)
+    if c.iso3 != iso3 or (named is not None and named.year != year):
+        return RedirectResponse(f"/countries/{c.iso3}/{named.year if named else year}"
+                                f"{_query(direction=direction)}", status_code=301)
+    cy = _country_year(ctx, c.iso3, m.edition(year).year, ctx.direction(direction))
+    ed = m.edition(cy["scorecard"]["edition"])
+    return render(request, "country_year.html", {
+        "title": f"{c.name_in(ed.year)}, {m.name} {ed.label}", "country": c, "cy": cy,
+        "card": cy["scorecard"], "ed": ed, "direction_param": direction or "",
+        "flag_text": coverage.FLAG_TEXT, "missing_mark": coverage.MISSING_MARK,
+        "sources": {s["code"]: s for s in cy["sources"]},
+        "changes": {ch["category"]: ch for ch in cy["scorecard"]["changes"]},
+        "percentage_derived": coverage.percentage_derived(m, ed),
+        "query": _query(direction=direction)})
+
+
+def _compare(ctx: Context, countries: list[str] | None, category: str | None,
+             direction: str | None) -> dict[str, Any]:
     m = ctx.m
     reg = registry()
     chosen: list[Country] = [reg.resolve(x) for x in (countries or indexes.sample_countries(ctx.read, m))
@@ -99,31 +227,69 @@ async def compare_page(request: Request, ctx: Ctx,
     data = series.compare(ctx.read, m, [c.iso3 for c in chosen], code, d)
     names = {c.iso3: c.name for c in chosen}
     label = m.score.name if code == m.score.code else m.category(code).name
+    return {"chosen": chosen, "code": code, "label": label, "d": d, "data": data, "names": names}
+
+
+@router.get("/compare.{fmt_name}")
+def compare_file(request: Request, ctx: Ctx, fmt_name: Fmt,
+                 countries: Annotated[list[str] | None, Query()] = None,
+                 category: str | None = None, direction: DirectionQ = None) -> Response:
+    c = _compare(ctx, countries, category, direction)
+    label = ctx.m.direction_label(c["d"])
+    table = tables.compare_table_file(series.compare_table(c["data"]), c["names"], c["code"], label)
+    return table_file(request, ctx, table, fmt_name, label)
+
+
+@router.get("/compare")
+async def compare_page(request: Request, ctx: Ctx,
+                       countries: Annotated[list[str] | None, Query()] = None,
+                       category: str | None = None, direction: DirectionQ = None) -> Response:
+    m = ctx.m
+    c = _compare(ctx, countries, category, direction)
+    chart = series.compare_chart(m, c["data"], c["names"], c["label"], c["d"])
+    from urllib.parse import urlencode
+
+    params = [("countries", x.iso3) for x in c["chosen"]] + [("category", c["code"]),
+                                                              ("direction", m.direction_label(c["d"]))]
     return render(request, "compare.html", {
-        "title": "Compare countries", "chosen": chosen, "all": list(reg),
-        "category": code, "label": label, "direction": m.direction_label(d),
-        "table": series.compare_table(data), "names": names,
-        "chart": {"series": [{"name": names[iso], "x": [y for y, _ in pts], "y": [v for _, v in pts]}
-                             for iso, pts in data.items()],
-                  "title": label, "direction": m.direction_label(d),
-                  "range": [float(m.scale.min), float(m.scale.max)],
-                  "reversed": m.scale.best(d) == m.scale.min}})
+        "title": "Compare countries", "chosen": c["chosen"], "all": list(registry()),
+        "category": c["code"], "label": c["label"], "direction": m.direction_label(c["d"]),
+        "table": series.compare_table(c["data"]), "names": c["names"], "chart": chart,
+        "svg": charts.chart_pair(chart, "compare-chart"), "query": "?" + urlencode(params)})
+
+
+def _ranking(ctx: Context, edition: int | None, category: str | None,
+             direction: str | None) -> overview.Ranking:
+    m = ctx.m
+    ed = m.edition(edition or overview.latest_edition(ctx.read, m))
+    d = ctx.direction(direction)
+    code = overview.score_code(m, category or m.score.code, ed)
+    return ctx.model(("ranking", ed.year, code, d),
+                     lambda: overview.ranking_of(ctx.read, m, ed.year, code, d)).value
+
+
+@router.get("/ranking.{fmt_name}")
+def ranking_file(request: Request, ctx: Ctx, fmt_name: Fmt, edition: int | None = None,
+                 category: str | None = None, direction: DirectionQ = None) -> Response:
+    rk = _ranking(ctx, edition, category, direction)
+    return table_file(request, ctx, tables.ranking_table(rk), fmt_name, rk["direction"])
 
 
 @router.get("/ranking")
 async def ranking_page(request: Request, ctx: Ctx, edition: int | None = None,
                        category: str | None = None, direction: DirectionQ = None) -> Response:
     m = ctx.m
-    ed = m.edition(edition or overview.latest_edition(ctx.read, m))
-    d = ctx.direction(direction)
-    code = overview.score_code(m, category or m.score.code, ed)
-    rows = ctx.model(("ranking", ed.year, code, d),
-                     lambda: overview.ranking(ctx.read, m, ed.year, code, d)).value
+    rk = _ranking(ctx, edition, category, direction)
+    ed = m.edition(rk["edition"])
+    code = rk["category"]
     label = m.score.name if code == m.score.code else m.category_name(code, ed)
+    ov = _overview(ctx, ed.year, ctx.direction(direction))
     return render(request, "ranking.html", {
-        "title": f"Ranking: {label}", "rows": rows, "ed": ed, "category": code,
+        "title": f"Ranking: {label}", "rk": rk, "rows": rk["ranks"], "ed": ed, "category": code,
         "label": label, "years": reads.editions_with_data(ctx.read, m.code),
-        "direction": m.direction_label(d or ed.direction), "direction_param": direction or ""})
+        "direction": rk["direction"], "direction_param": direction or "",
+        "map": _regime_map(m, ov) if code == m.score.code else None,
+        "query": _query(edition=ed.year, category=code, direction=direction)})
 
 
 @router.get("/data")
@@ -165,11 +331,14 @@ async def methodology_page(request: Request, ctx: Ctx) -> Response:
 
 
 @router.get("/search")
-async def search(q: str = "") -> Response:
-    reg = registry()
-    found = reg.find(q.strip()) if q.strip() else None
-    if found is not None:
-        return RedirectResponse(f"/countries/{found.iso3}", status_code=303)
+async def search(ctx: Ctx, q: str = "") -> Response:
     if not q.strip():
         return RedirectResponse("/countries", status_code=303)
-    raise UnknownCountry(q.strip(), reg.suggest(q.strip()))
+    found = indexes.search(ctx.m, q.strip())
+    if found["iso3"] and found["edition"]:
+        return RedirectResponse(f"/countries/{found['iso3']}/{found['edition']}", status_code=303)
+    if found["iso3"]:
+        return RedirectResponse(f"/countries/{found['iso3']}", status_code=303)
+    if found["edition"] and not found["suggestions"]:
+        return RedirectResponse(f"/editions/{found['edition']}", status_code=303)
+    raise UnknownCountry(q.strip(), found["suggestions"])

@@ -51,36 +51,45 @@
     });
   });
 
-  // Charts: plotly.js is served by the app itself (from the plotly wheel), never a CDN.
-  function axis(range, reversed) {
-    return { range: reversed ? [range[1] + 0.25, range[0] - 0.25] : [range[0] - 0.25, range[1] + 0.25],
-             dtick: 1, title: { text: reversed ? "rating (1 = most democratic)" : "rating (7 = most democratic)" } };
-  }
-  function xaxis() { return { dtick: window.innerWidth < 600 ? 4 : 1, tickformat: "d", automargin: true }; }
-  function legend() { return { orientation: "h", x: 0, y: -0.08, yanchor: "top" }; }
-  function draw() {
-    if (typeof Plotly === "undefined") return;
-    var el = document.getElementById("country-chart");
-    if (el) {
-      var d = JSON.parse(document.getElementById("country-chart-data").textContent);
-      var traces = [{ x: d.years, y: d.ds, name: d.score_name, mode: "lines+markers",
-                      line: { width: 4, color: "#1b1f24" } }];
-      Object.keys(d.categories).forEach(function (code) {
-        traces.push({ x: d.years, y: d.categories[code], name: d.names[code] + " (" + code + ")",
-                      mode: "lines+markers", line: { width: 1.5 }, connectgaps: false });
+  // Charts are SVG drawn by the server; this adds a tooltip that lists every visible line at
+  // the edition under the pointer (full name, two decimals, the edition's label).
+  document.querySelectorAll("figure.chart-box").forEach(function (fig) {
+    var data = document.getElementById(fig.id + "-data");
+    if (!data) return;
+    var d = JSON.parse(data.textContent);
+    var tip = document.createElement("div");
+    tip.className = "chart-tip";
+    tip.hidden = true;
+    tip.setAttribute("aria-hidden", "true");
+    fig.appendChild(tip);
+    fig.querySelectorAll("svg.chart-svg").forEach(function (svg) {
+      var left = parseFloat(svg.getAttribute("data-left")), width = parseFloat(svg.getAttribute("data-width"));
+      var n = parseInt(svg.getAttribute("data-n"), 10);
+      var vb = svg.viewBox.baseVal;
+      svg.addEventListener("mousemove", function (ev) {
+        var box = svg.getBoundingClientRect();
+        var x = (ev.clientX - box.left) * vb.width / box.width;
+        var i = n < 2 ? 0 : Math.round((x - left) / width * (n - 1));
+        if (i < 0 || i >= n) { tip.hidden = true; return; }
+        var showCats = fig.parentNode.querySelector(".toggle");
+        var lines = d.lines.filter(function (l) { return l.primary || (showCats && showCats.checked); });
+        var rows = lines.filter(function (l) { return l.values[i] !== null; }).map(function (l) {
+          return l.name + (l.primary ? "" : " (" + l.key + ")") + ": " + l.values[i].toFixed(2) + (l.printed[i] ? " (printed)" : "");
+        });
+        if (!rows.length) { tip.hidden = true; return; }
+        tip.textContent = "";
+        var head = document.createElement("strong");
+        head.textContent = d.labels[i] + " edition";
+        tip.appendChild(head);
+        rows.forEach(function (r) { var div = document.createElement("div"); div.textContent = r; tip.appendChild(div); });
+        tip.hidden = false;
+        var fbox = fig.getBoundingClientRect();
+        var px = ev.clientX - fbox.left + 12, py = ev.clientY - fbox.top + 12;
+        if (px + tip.offsetWidth > fbox.width) px = Math.max(0, px - tip.offsetWidth - 24);
+        tip.style.left = px + "px";
+        tip.style.top = py + "px";
       });
-      Plotly.newPlot(el, traces, { margin: { t: 20, r: 10, l: 50, b: 40 }, yaxis: axis(d.range, d.reversed),
-        xaxis: xaxis(), legend: legend() },
-        { responsive: true, displaylogo: false });
-    }
-    var cmp = document.getElementById("compare-chart");
-    if (cmp) {
-      var c = JSON.parse(document.getElementById("compare-chart-data").textContent);
-      var series = c.series.map(function (s) { return { x: s.x, y: s.y, name: s.name, mode: "lines+markers" }; });
-      Plotly.newPlot(cmp, series, { margin: { t: 20, r: 10, l: 50, b: 40 }, yaxis: axis(c.range, c.reversed),
-        xaxis: xaxis(), legend: legend() },
-        { responsive: true, displaylogo: false });
-    }
-  }
-  if (document.readyState === "complete") draw(); else window.addEventListener("load", draw);
+      svg.addEventListener("mouseleave", function () { tip.hidden = true; });
+    });
+  });
 })();
