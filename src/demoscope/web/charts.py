@@ -94,8 +94,15 @@ def line_chart(chart: LineChart, ident: str, narrow: bool = False) -> Markup:
         out.append(f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{mt + ph}" y2="{mt + ph + 5}" '
                    f'stroke="#6b737b"/><text x="{xx:.1f}" y="{mt + ph + 19}" text-anchor="middle" '
                    f'font-size="12" fill="#3b444d">{year}</text>')
-    out.append(f'<text x="{ml + pw / 2:.1f}" y="{h - 10}" text-anchor="middle" font-size="12" '
-               f'fill="#3b444d">{escape(chart["x_title"])}</text>')
+    title = chart["x_title"]
+    if narrow and len(title) > 44 and " (" in title:  # two lines on a phone, never cut
+        head, _, rest = title.partition(" (")
+        out.append(f'<text x="{ml + pw / 2:.1f}" y="{h - 24}" text-anchor="middle" font-size="12" '
+                   f'fill="#3b444d">{escape(head)}<tspan x="{ml + pw / 2:.1f}" dy="14">'
+                   f'({escape(rest)}</tspan></text>')
+    else:
+        out.append(f'<text x="{ml + pw / 2:.1f}" y="{h - 10}" text-anchor="middle" font-size="12" '
+                   f'fill="#3b444d">{escape(title)}</text>')
     # the lines: categories first (under), the score last (on top)
     for line in sorted(chart["lines"], key=lambda ln: ln["primary"]):
         cls = "series primary" if line["primary"] else "series cat"
