@@ -171,3 +171,21 @@ def band_by_label(m: Methodology, label: str) -> Band | None:
 def _label_key(text: str) -> str:
     letters = "".join(ch for ch in text.lower() if "a" <= ch <= "z" or ch == " ")
     return "".join(w for w in letters.split() if w != "government")
+
+
+def uncompared_sentence(country: str, category_name: str, new: Fraction,
+                        previous_label: str | None) -> str:
+    """The closing sentence of a category paragraph when there is nothing to compare with:
+    the country's first rated edition, or a category the previous edition did not rate for
+    it (GOV before the 2005 split, a gap in the data). It must not say "remains": nothing
+    remained.
+
+    "Kosovo's first rating for civil society is 4.00." /
+    "Albania's rating for local democratic governance is 3.25 (no rating in the 2004 edition
+    to compare with)."
+    """
+    cat = category_name.lower()
+    if previous_label is None:
+        return f"{country}'s first rating for {cat} is {fmt(new)}."
+    return (f"{country}'s rating for {cat} is {fmt(new)} (no rating in the {previous_label} "
+            "edition to compare with).")

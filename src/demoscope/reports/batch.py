@@ -39,7 +39,7 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 #: Extensions picked up when walking a folder (explicitly named files are always read).
-REPORT_SUFFIXES = (".txt", ".text", ".pdf", ".html", ".htm")
+REPORT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".pdf", ".html", ".htm")
 
 #: ``progress(done, total, path)`` is called after each file; the CLI drives a Rich bar with it.
 Progress = Callable[[int, int, Path], None]

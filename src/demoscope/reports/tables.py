@@ -511,12 +511,30 @@ _YEAR_TOKEN = re.compile(r"(?:19|20)\d\d(?:[-–/](?:19|20)?\d\d)?[*†‡]?")
 _VALUE_TOKEN = re.compile(r"(?:\d(?:[.,]\d{1,2})?|n/a|n\.a\.?|na|[-–—])[*†‡]?", re.I)
 
 
+_MD_RULE = re.compile(r"[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*:?-{0,}:?[ \t]*")
+
+
+def _before_rule(text: str, window_start: int, start: int) -> int:
+    """Where the header ends: ``start``, or the start of a Markdown table's delimiter row
+    ("|:---|---:|") standing alone on the line just before the first row."""
+    line_start = text.rfind("\n", window_start, start) + 1
+    if text[line_start:start].strip(" \t|"):
+        return start  # the first row does not start its line
+    prev_end = line_start - 1
+    if prev_end <= window_start:
+        return start
+    prev_start = text.rfind("\n", window_start, prev_end) + 1
+    if _MD_RULE.fullmatch(text, prev_start, prev_end):
+        return prev_start
+    return start
+
+
 def _attach_header(group: Group, text: str, start: int, line_at) -> None:
     """The run of year tokens right before the group's first row, if any (a header), and cells
     between that header and the first row (a first row whose label was lost)."""
     window_start = max(0, start - 800)
     # Most groups have none: look at the last token first ("[^\\s|]+" read backwards).
-    end = start
+    end = _before_rule(text, window_start, start)
     while end > window_start and (text[end - 1].isspace() or text[end - 1] == "|"):
         end -= 1
     first = end
@@ -525,10 +543,10 @@ def _attach_header(group: Group, text: str, start: int, line_at) -> None:
     if first == end:
         return
     if _YEAR_TOKEN.fullmatch(text, first, end):
-        tokens = list(_TOKEN.finditer(text, window_start, start))
+        tokens = list(_TOKEN.finditer(text, window_start, end))
         lead: list[re.Match[str]] = []
     elif _VALUE_TOKEN.fullmatch(text, first, end):
-        tokens = list(_TOKEN.finditer(text, window_start, start))
+        tokens = list(_TOKEN.finditer(text, window_start, end))
         lead = []
         while tokens and _VALUE_TOKEN.fullmatch(tokens[-1].group()) and len(lead) < 40:
             lead.append(tokens.pop())

@@ -383,7 +383,7 @@ def _heading_first_words(m: Methodology) -> frozenset[str]:
 
 def _heading_code(line: str, m: Methodology) -> tuple[bool, str | None]:
     """(is a heading, category code or None) for a line standing alone."""
-    t = line.strip().rstrip(":.").strip()
+    t = line.strip().lstrip("#").strip().rstrip(":.").strip()  # "## Corruption" (Markdown)
     if not t or len(t) > 60:
         return False, None
     if t.isascii():  # (re.I also folds a few non-ASCII letters to ASCII: those go the long way)
@@ -436,7 +436,7 @@ def read_body(doc: Doc, text: str, m: Methodology) -> Body:
                     if lines[j] and not lines[j].isspace()), "")
         if len(nxt.split()) < 6 or nxt.lstrip()[:1].isdigit():
             continue  # a table label alone on its line, not a section heading
-        headings.append((i, line.strip().rstrip(":").strip(), code))
+        headings.append((i, line.strip().lstrip("#").strip().rstrip(":").strip(), code))
     first_listing = bisect_right(offsets, listings[0][0]) - 1 if listings else len(lines)
     for n, (i, heading, code) in enumerate(headings):
         stop = headings[n + 1][0] if n + 1 < len(headings) else first_listing

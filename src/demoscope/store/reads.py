@@ -910,3 +910,27 @@ def source_urls(read: Reader, methodology: str) -> dict[tuple[str, int], str]:
                 {"m": methodology}):
             counts[(iso3, year)][url] += int(n)
     return {k: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, v in counts.items()}
+
+
+
+
+class Provenance(NamedTuple):
+    """Where a stored rating comes from and why it is what it is: what a published report
+    cites for each value and each change."""
+
+    source: str
+    source_url: str | None
+    justification: str | None
+
+
+def provenance(read: Reader, methodology: str, year: int, iso3: str | None = None
+               ) -> dict[tuple[str, str], Provenance]:
+    """``{(iso3, category): Provenance}`` of one edition's ratings (of one country, or all)."""
+    params: dict[str, Any] = {"m": methodology, "y": year}
+    sql = ("SELECT r.country_iso3, r.category, r.source, r.source_url, r.justification "
+           "FROM ratings r JOIN editions e ON e.id = r.edition_id "
+           "WHERE e.methodology = :m AND e.year = :y")
+    if iso3 is not None:
+        sql += " AND r.country_iso3 = :iso3"
+        params["iso3"] = iso3
+    return {(i, c): Provenance(s or "", u, j) for i, c, s, u, j in read(sql, params)}
