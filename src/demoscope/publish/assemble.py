@@ -65,7 +65,8 @@ def coverage(ed: Edition) -> str:
         return f"{d.day} {d:%B}"
     if ed.coverage_start.year == ed.coverage_end.year:
         return f"{day(ed.coverage_start)} – {day(ed.coverage_end)} {ed.coverage_end.year}"
-    return f"{day(ed.coverage_start)} {ed.coverage_start.year} – {day(ed.coverage_end)} {ed.coverage_end.year}"
+    start, end = ed.coverage_start, ed.coverage_end
+    return f"{day(start)} {start.year} – {day(end)} {end.year}"
 
 
 def scale_note(m: Methodology, direction: Direction) -> str:

@@ -13,6 +13,8 @@ become links to the note, and each note links back to every place that cites it.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from collections import defaultdict
 from functools import cache
@@ -53,6 +55,24 @@ def _env():
 def stylesheet() -> str:
     """The CSS of published pages (screen and print, A4 pages for the PDF)."""
     return (resources.files("demoscope.publish") / "templates" / "publish.css").read_text("utf-8")
+
+
+def content_security_policy(inline_css: str | None) -> str:
+    """The policy a saved page declares for itself: nothing may load or run, except the one
+    inline stylesheet, allowed by its hash (no 'unsafe-inline'). Images are inline SVG."""
+    style = "'self'"
+    if inline_css is not None:
+        digest = base64.b64encode(hashlib.sha256(inline_css.encode()).digest()).decode()
+        style = f"'sha256-{digest}'"
+    return (f"default-src 'none'; style-src {style}; img-src 'self' data:; script-src 'none'; "
+            "base-uri 'none'; form-action 'none'")
+
+
+def _page(stylesheet_url: str | None) -> dict[str, Any]:
+    """Template context for the page head: the CSS inline (exactly as hashed) or linked."""
+    css = None if stylesheet_url else "\n" + stylesheet() + "\n"
+    return {"css": Markup(css) if css else None, "stylesheet_url": stylesheet_url,
+            "csp": content_security_policy(css)}
 
 
 class Citations:
@@ -111,8 +131,7 @@ def country_report(r: CountryReport, *, stylesheet_url: str | None = None) -> st
     return _env().get_template("report.html.j2").render(
         r=r, intro=intro, paragraphs=paragraphs, outlook=outlook, sections=sections,
         notes=notes, chart=Markup(charts.score_svg(r.chart)),
-        markdown=lambda text: cit.markdown(text, back=False),
-        css=None if stylesheet_url else Markup(stylesheet()), stylesheet_url=stylesheet_url,
+        markdown=lambda text: cit.markdown(text, back=False), **_page(stylesheet_url),
         title=f"{r.country} — {r.methodology} {r.edition_label}")
 
 
@@ -125,7 +144,6 @@ def edition_overview(o: EditionOverview, *, stylesheet_url: str | None = None) -
     chart = charts.bar_svg(
         [(name, score, colour) for name, score, colour in ranked if score is not None],
         o.scale_min, o.scale_max, low_best, f"{o.score_name} by country, {o.edition_label}")
-    context: dict[str, Any] = dict(
-        o=o, chart=Markup(chart), css=None if stylesheet_url else Markup(stylesheet()),
-        stylesheet_url=stylesheet_url, title=f"{o.methodology} {o.edition_label}: edition overview")
+    context: dict[str, Any] = dict(o=o, chart=Markup(chart), **_page(stylesheet_url),
+                                   title=f"{o.methodology} {o.edition_label}: edition overview")
     return _env().get_template("overview.html.j2").render(**context)

@@ -47,10 +47,13 @@ def table_markdown(table: RatingsTable, caption: str) -> list[str]:
 
 def country_report(r: CountryReport) -> str:
     """The report as Markdown (UTF-8 text, ``\\n`` line ends, one final newline)."""
-    out = [f"# {r.methodology} {r.edition_label} – {r.country}", ""]
+    # the title names the edition by its year ("1999", not "1999–2000"): the reader takes the
+    # first title "Nations in Transit YEAR – Country" for edition and country
+    out = [f"# {r.methodology} {r.edition} – {r.country}", ""]
     if r.authors:
         out += [authors_line(r.authors), ""]
-    out += [f"Covers events from {r.coverage}. {r.publisher}.", ""]
+    label = f"The {r.edition_label} edition covers" if r.edition_label != str(r.edition) else "Covers"
+    out += [f"{label} events from {r.coverage}. {r.publisher}.", ""]
     for note in r.notes:
         out += [f"> {note}", ""]
     out += ["## Executive Summary", ""]

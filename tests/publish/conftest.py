@@ -1,0 +1,41 @@
+"""Fixtures for publication tests: a reader over the test database, a fictional draft."""
+
+from __future__ import annotations
+
+import pytest
+
+from demoscope.publish.model import DraftFootnote, ReportDraft
+
+
+@pytest.fixture
+def read(db_url):
+    from demoscope.store.queries import reader_for_url
+
+    return reader_for_url(db_url)
+
+
+@pytest.fixture
+def draft() -> ReportDraft:
+    """A fictional author's draft (invented prose, no real report's sentences)."""
+    return ReportDraft(
+        authors=("Ada Example", "Ben Sample"),
+        executive_summary="An invented opening paragraph for a test report, written for the "
+        "test suite only.[1]\n\nA second invented paragraph that says nothing about any real "
+        "country, with *emphasis* and a <script>alert(1)</script> that must stay text.",
+        category_summaries={
+            "EP": "The invented electoral commission changed the ballot design late in the "
+                  "year and published the count weeks after the vote.[2]",
+            "CS": "Invented associations registered without a fee, and a small grants fund "
+                  "began to pay out to neighbourhood groups.[3]",
+        },
+        sections={
+            "EP": "An invented section on elections with a citation.[2]\n\nIts second "
+                  "paragraph cites the first source again.[1]",
+            "CO": "An invented section on corruption, citing nothing.",
+        },
+        outlook="An invented outlook: the next vote is expected to test the new rules.",
+        footnotes=(DraftFootnote(1, "Invented Institute, *A Made-Up Survey* (Nowhere: Test "
+                                    "Press, 2007)."),
+                   DraftFootnote(2, "Invented Commission, Notes on a Vote, 2007."),
+                   DraftFootnote(3, "Registry of Invented Associations, Bulletin 2007.")),
+    )
