@@ -934,3 +934,27 @@ def provenance(read: Reader, methodology: str, year: int, iso3: str | None = Non
         sql += " AND r.country_iso3 = :iso3"
         params["iso3"] = iso3
     return {(i, c): Provenance(s or "", u, j) for i, c, s, u, j in read(sql, params)}
+
+
+class SourcedRating(NamedTuple):
+    """A stored rating with its provenance (a data release prints both)."""
+
+    iso3: str
+    year: int
+    category: str
+    value: Fraction
+    source: str
+    source_url: str | None
+    justification: str | None
+
+
+def sourced_ratings(read: Reader, methodology: str, last: int) -> list[SourcedRating]:
+    """Every rating of the editions up to ``last`` with its provenance, ordered by ISO code,
+    edition and category code: the rows of a data release."""
+    rows = read(
+        "SELECT r.country_iso3, e.year, r.category, r.value_x100, r.source, r.source_url, "
+        "r.justification FROM ratings r JOIN editions e ON e.id = r.edition_id "
+        "WHERE e.methodology = :m AND e.year <= :y ORDER BY r.country_iso3, e.year, r.category",
+        {"m": methodology, "y": last})
+    return [SourcedRating(i, y, c, Fraction(v, 100), s or "", u, j)
+            for i, y, c, v, s, u, j in rows]

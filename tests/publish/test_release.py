@@ -1,0 +1,111 @@
+"""Data releases: reproducible bytes, every format stamped, changes against the previous one."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+
+from demoscope.methodology import frac, nit
+from demoscope.publish import release
+
+
+def _build(read, out, previous=None, version=None):
+    rel = release.build_release(read, nit(), 2008, previous=previous, data_version=version)
+    return rel, release.write_release(rel, out)
+
+
+def test_release_twice_gives_identical_bytes(read, tmp_path):
+    _rel, (folder_a, zip_a) = _build(read, tmp_path / "a" / "nit-2008")
+    _, (folder_b, zip_b) = _build(read, tmp_path / "b" / "nit-2008")
+    sums = (folder_a / "SHA256SUMS").read_bytes()
+    assert sums == (folder_b / "SHA256SUMS").read_bytes()
+    assert zip_a.read_bytes() == zip_b.read_bytes()
+    assert release.verify(folder_a) == []
+    names = {line.split("  ")[1] for line in sums.decode().splitlines()}
+    for shape in ("tidy", "wide"):
+        for ext in ("csv", "json", "xlsx", "parquet"):
+            assert f"ratings-{shape}.{ext}" in names
+    assert {"codebook.md", "CHANGES.md", "changes.csv", "release.json"} <= names
+    with zipfile.ZipFile(zip_a) as zf:
+        assert sorted(zf.namelist()) == sorted(f"nit-2008/{n}" for n in [*names, "SHA256SUMS"])
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_data_version_is_stamped_in_every_file(read, tmp_path):
+    import pyarrow.parquet as pq
+    from openpyxl import load_workbook
+
+    _rel, (folder, _) = _build(read, tmp_path / "rel", version="v42")
+    for shape in ("tidy", "wide"):
+        rows = list(csv.DictReader(io.StringIO((folder / f"ratings-{shape}.csv").read_text())))
+        assert rows and {r["data_version"] for r in rows} == {"v42"}
+        doc = json.loads((folder / f"ratings-{shape}.json").read_text())
+        assert doc["data_version"] == "v42" and doc["rows"][0]["data_version"] == "v42"
+        table = pq.read_table(folder / f"ratings-{shape}.parquet")
+        assert table.schema.metadata[b"demoscope.data_version"] == b"v42"
+        assert set(table.column("data_version").to_pylist()) == {"v42"}
+        ws = load_workbook(folder / f"ratings-{shape}.xlsx").active
+        head = [c.value for c in ws[1]]
+        col = head.index("data_version")
+        assert {r[col] for r in ws.iter_rows(min_row=2, values_only=True)} == {"v42"}
+    for name in ("codebook.md", "CHANGES.md"):
+        assert "Data version: v42." in (folder / name).read_text()
+    assert json.loads((folder / "release.json").read_text())["data_version"] == "v42"
+
+
+def test_wide_scores_come_from_the_library(read, tmp_path):
+    _, (folder, _) = _build(read, tmp_path / "rel")
+    rows = {(r["iso3"], r["edition"]): r for r in
+            csv.DictReader(io.StringIO((folder / "ratings-wide.csv").read_text()))}
+    kaz = rows[("KAZ", "2008")]
+    assert kaz["DS"] == "6.39" and kaz["regime"] == "Consolidated Authoritarian Regime"
+    assert kaz["GOV"] == "" and kaz["NDG"] == "6.75" and kaz["DP"] == ""
+
+
+def test_a_rated_value_is_exactly_the_one_change(cli, read, tmp_path):
+    _, (first, _) = _build(read, tmp_path / "first")
+    code, _, err = cli("rate", "Kazakhstan", "2008", "CS", "5.75", "--justification",
+                       "An invented reason for the correction.")
+    assert code == 0, err
+    rel, (second, _) = _build(read, tmp_path / "second", previous=first)
+    rows = list(csv.DictReader(io.StringIO((second / "changes.csv").read_text())))
+    assert rows == [{"iso3": "KAZ", "country": "Kazakhstan", "edition": "2008", "category": "CS",
+                     "old": "5.50", "new": "5.75", "kind": "changed", "correction": "yes",
+                     "source": "cli", "reason": "An invented reason for the correction."}]
+    md = (second / "CHANGES.md").read_text()
+    assert "1 changed cell(s), 1 correction(s)" in md
+    assert rel.data_version != json.loads((first / "release.json").read_text())["data_version"]
+
+
+def test_a_new_edition_is_not_a_correction(engine, read, tmp_path):
+    from demoscope.store import repo
+    from demoscope.store.db import session_scope
+
+    m = nit()
+    first = release.write_release(release.build_release(read, m, 2008), tmp_path / "r2008")[0]
+    with session_scope(engine) as s:
+        repo.set_rating(s, m, "KAZ", 2008, "EP", frac("6.50"), source="panel",
+                        justification="An invented correction of a published value.")
+    rel = release.build_release(read, m, 2009, previous=first)
+    new = [c for c in rel.changes if c.edition == 2009]
+    assert new and not any(c.correction for c in new) and {c.kind for c in new} == {"added"}
+    fixed = [c for c in rel.changes if c.edition <= 2008]
+    assert [(c.iso3, c.category, c.old, c.new, c.correction) for c in fixed] == \
+        [("KAZ", "EP", "6.75", "6.50", True)]
+
+
+def test_bad_previous_and_unsafe_targets_are_refused(read, tmp_path):
+    from demoscope.errors import DataError
+    from demoscope.publish.files import UnsafeTarget
+
+    with pytest.raises(DataError):
+        release.build_release(read, nit(), 2008, previous=tmp_path)
+    target = tmp_path / "link"
+    target.symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(UnsafeTarget):
+        release.write_release(release.build_release(read, nit(), 2008), target)
+    assert not (tmp_path / "elsewhere").exists()
