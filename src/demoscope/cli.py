@@ -1081,6 +1081,147 @@ def estimate(
     render(result, _console(), rows)
 
 
+# -- publish --------------------------------------------------------------------------------
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="md, html or pdf.")]
+OutputOpt = Annotated[Path | None, typer.Option(
+    "--output", "-o", help="File to write (default: stdout; a PDF needs a file or a pipe).")]
+
+
+def _emit(data: bytes, output: Path | None, fmt: str) -> None:
+    """Bytes to ``output`` (written atomically, never over a non-regular file) or stdout."""
+    from demoscope.errors import InvalidRating
+    from demoscope.publish.files import write_bytes
+
+    if output is None:
+        if fmt == "pdf" and sys.stdout.isatty():
+            raise InvalidRating("a PDF is binary: give --output FILE (or pipe it)", field="output")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    write_bytes(output, data)
+    print(f"wrote {output} ({len(data):,} bytes)", file=sys.stderr)
+
+
+@app.command()
+def report(
+    country: Annotated[str, typer.Argument(help="Country name, ISO code or alias; 'all' for "
+                                           "every country of the edition (needs -o FOLDER).")],
+    edition: Annotated[int, typer.Argument(help="Edition year.")],
+    format: FormatOpt = "md",
+    output: OutputOpt = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for 'all'.")] = 2,
+) -> None:
+    """The country report of an edition in the published structure: title and authors, the
+    ratings table over the last ten editions with its notes, the executive summary with one
+    paragraph per category closing on the generated rating sentence, the changes with their
+    evidence, the report text and numbered footnotes when the workflow has a draft (a
+    historic edition gets the data parts only, and says so), and a Democracy Score chart
+    (HTML, PDF). Markdown reads back with 'demoscope ingest'.
+
+    Example: demoscope report Kazakhstan 2008 --format pdf -o kazakhstan-2008.pdf
+    """
+    from demoscope.publish.render import check_format, render_edition, render_report
+
+    m = _methodology()
+    fmt = check_format(format)
+    if country.strip().lower() == "all":
+        from demoscope.errors import InvalidRating
+
+        if output is None:
+            raise InvalidRating("'report all' writes one file per country: give -o FOLDER",
+                                field="output")
+        _reader()  # fail early when the database is not initialised
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        err = _console_err()
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      console=err, transient=True, disable=not err.is_terminal) as bar:
+            task = bar.add_task(f"rendering {edition} ({fmt})", total=None)
+            files = render_edition(
+                _settings().database_url, m, edition, (fmt,), output, jobs=jobs,
+                methodology=_settings().methodology,
+                progress=lambda done, total, label: bar.update(
+                    task, completed=done, total=total, description=f"rendered {label}"))
+        print(f"wrote {len(files)} reports to {output}", file=sys.stderr)
+        return
+    c = _country(country)
+    _emit(render_report(_reader(), m, c.iso3, edition, fmt), output, fmt)
+
+
+def _console_err():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@app.command()
+def overview(
+    edition: Annotated[int, typer.Argument(help="Edition year.")],
+    format: FormatOpt = "md",
+    output: OutputOpt = None,
+) -> None:
+    """The edition overview: every country's ratings, Democracy Score and regime, the regime
+    groups and chart, regional averages (with n), and the largest improvements and declines
+    with the category changes and justifications behind them.
+
+    Example: demoscope overview 2009 --format html -o nit-2009.html
+    """
+    from demoscope.publish.render import check_format, render_overview
+
+    fmt = check_format(format)
+    _emit(render_overview(_reader(), _methodology(), edition, fmt), output, fmt)
+
+
+@app.command("release")
+def release_cmd(
+    edition: Annotated[int, typer.Argument(help="Edition year: the release holds every "
+                                           "edition up to it.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Release folder (default: "
+                                                "METHODOLOGY-EDITION-release); the .zip goes "
+                                                "beside it.")] = None,
+    previous: Annotated[Path | None, typer.Option("--previous", help="Folder of the previous "
+                                                  "release, for CHANGES.md and changes.csv.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Build a versioned data release: tidy and wide tables as CSV, JSON, XLSX and Parquet,
+    the codebook generated from the methodology, CHANGES.md and changes.csv against the
+    previous release (every changed cell with old, new, source and reason; corrections of
+    published values flagged), the data version in every file, SHA256SUMS, and a .zip.
+    The same database gives byte-identical files.
+
+    Example: demoscope release 2008 -o releases/nit-2008 --previous releases/nit-2007
+    """
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from demoscope.publish.release import build_release, write_release
+
+    m = _methodology()
+    read = _reader()
+    err = _console_err()
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err,
+                  transient=True, disable=json_out or not err.is_terminal) as bar:
+        task = bar.add_task("building the release", total=None)
+        rel = build_release(read, m, edition, previous=previous,
+                            progress=lambda label: bar.update(task, description=label))
+        folder, zipped = write_release(rel, output or Path(rel.name))
+    data = {"edition": rel.edition, "data_version": rel.data_version, "folder": str(folder),
+            "zip": str(zipped), "files": sorted(rel.files), "changes": len(rel.changes),
+            "corrections": sum(c.correction for c in rel.changes),
+            "previous": rel.previous}
+    if json_out:
+        _print_json(data)
+        return
+    con = _console()
+    con.print(f"[green]release[/] {m.name} {m.edition(edition).label} (data version "
+              f"{rel.data_version}): {folder}/ and {zipped}", highlight=False)
+    if rel.previous is None:
+        con.print("no --previous release given: no changes listed")
+    else:
+        con.print(f"{data['changes']} changed cell(s) against the {rel.previous.get('edition')} "
+                  f"release, {data['corrections']} correction(s) of published values")
+
+
 # -- web ------------------------------------------------------------------------------------
 
 
