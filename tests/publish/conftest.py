@@ -7,8 +7,31 @@ import pytest
 from demoscope.publish.model import DraftFootnote, ReportDraft
 
 
+@pytest.fixture(scope="session")
+def builtin_url(tmp_path_factory) -> str:
+    """One SQLite database with the built-in dataset, shared by the tests that only read
+    (rendering does not depend on the backend; the round trip runs on every backend)."""
+    from demoscope.countries import registry
+    from demoscope.methodology import nit
+    from demoscope.store.db import get_engine
+    from demoscope.store.repo import init_database
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('publish') / 'builtin.db'}"
+    init_database(get_engine(url), nit(), registry())
+    return url
+
+
 @pytest.fixture
-def read(db_url):
+def read(builtin_url):
+    """A reader over the shared built-in database: for tests that never write."""
+    from demoscope.store.queries import reader_for_url
+
+    return reader_for_url(builtin_url)
+
+
+@pytest.fixture
+def read_db(db_url):
+    """A reader over this test's own database (every backend): for tests that write."""
     from demoscope.store.queries import reader_for_url
 
     return reader_for_url(db_url)

@@ -48,7 +48,7 @@ def test_draft_from_parts_and_footnote_markers(read):
     assert r.footnotes[0].cited_in == ("executive_summary", "summary:EP")
 
 
-def test_recorded_justification_is_the_evidence(engine, read):
+def test_recorded_justification_is_the_evidence(engine, read_db):
     from demoscope.methodology import frac
     from demoscope.store import repo
     from demoscope.store.db import session_scope
@@ -57,12 +57,12 @@ def test_recorded_justification_is_the_evidence(engine, read):
     with session_scope(engine) as s:
         repo.set_rating(s, m, "EST", 2009, "CO", frac("2.25"), source="panel vote",
                         justification="An invented reason: a new asset declaration law.")
-    r = assemble.country_report(read, m, "EST", 2009)
+    r = assemble.country_report(read_db, m, "EST", 2009)
     co = next(p for p in r.categories if p.code == "CO")
     assert co.change is not None and co.change.justification.startswith("An invented reason")
     assert co.change.sources[0].label == "panel vote"
     assert co.summary.startswith("An invented reason")  # printed where the reports did
-    o = assemble.edition_overview(read, m, 2009)
+    o = assemble.edition_overview(read_db, m, 2009)
     movers = {mv.iso3: mv for mv in (*o.improvements, *o.declines)}
     if "EST" in movers:
         assert any(c.justification for c in movers["EST"].changes)

@@ -66,12 +66,12 @@ def test_wide_scores_come_from_the_library(read, tmp_path):
     assert kaz["GOV"] == "" and kaz["NDG"] == "6.75" and kaz["DP"] == ""
 
 
-def test_a_rated_value_is_exactly_the_one_change(cli, read, tmp_path):
-    _, (first, _) = _build(read, tmp_path / "first")
+def test_a_rated_value_is_exactly_the_one_change(cli, read_db, tmp_path):
+    _, (first, _) = _build(read_db, tmp_path / "first")
     code, _, err = cli("rate", "Kazakhstan", "2008", "CS", "5.75", "--justification",
                        "An invented reason for the correction.")
     assert code == 0, err
-    rel, (second, _) = _build(read, tmp_path / "second", previous=first)
+    rel, (second, _) = _build(read_db, tmp_path / "second", previous=first)
     rows = list(csv.DictReader(io.StringIO((second / "changes.csv").read_text())))
     assert rows == [{"iso3": "KAZ", "country": "Kazakhstan", "edition": "2008", "category": "CS",
                      "old": "5.50", "new": "5.75", "kind": "changed", "correction": "yes",
@@ -81,16 +81,16 @@ def test_a_rated_value_is_exactly_the_one_change(cli, read, tmp_path):
     assert rel.data_version != json.loads((first / "release.json").read_text())["data_version"]
 
 
-def test_a_new_edition_is_not_a_correction(engine, read, tmp_path):
+def test_a_new_edition_is_not_a_correction(engine, read_db, tmp_path):
     from demoscope.store import repo
     from demoscope.store.db import session_scope
 
     m = nit()
-    first = release.write_release(release.build_release(read, m, 2008), tmp_path / "r2008")[0]
+    first = release.write_release(release.build_release(read_db, m, 2008), tmp_path / "r2008")[0]
     with session_scope(engine) as s:
         repo.set_rating(s, m, "KAZ", 2008, "EP", frac("6.50"), source="panel",
                         justification="An invented correction of a published value.")
-    rel = release.build_release(read, m, 2009, previous=first)
+    rel = release.build_release(read_db, m, 2009, previous=first)
     new = [c for c in rel.changes if c.edition == 2009]
     assert new and not any(c.correction for c in new) and {c.kind for c in new} == {"added"}
     fixed = [c for c in rel.changes if c.edition <= 2008]

@@ -26,12 +26,12 @@ def _expected_statements(card: dict) -> list[tuple]:
                    c["to"]) for c in card["changes"])
 
 
-def test_every_country_edition_reads_back(cli, read, tmp_path):
+def test_every_country_edition_reads_back(cli, read_db, tmp_path):
     m = nit()
     written = {}
-    for year, per in overview.all_rows(read, m).items():
+    for year, per in overview.all_rows(read_db, m).items():
         for iso3 in per:
-            report = assemble.country_report(read, m, iso3, year)
+            report = assemble.country_report(read_db, m, iso3, year)
             path = tmp_path / f"{iso3.lower()}-{year}.md"
             path.write_text(markdown.country_report(report), encoding="utf-8")
             written[str(path)] = (iso3, year, report)
@@ -41,7 +41,7 @@ def test_every_country_edition_reads_back(cli, read, tmp_path):
     problems = []
     for file, (iso3, year, report) in written.items():
         d = got[file]
-        card = build_scorecard(read, m, iso3, year)
+        card = build_scorecard(read_db, m, iso3, year)
         ed = m.edition(year)
         row = d["tables"].get(str(year), {})
         back = {k: v for k, v in row.items() if k in ed.categories and v is not None}
@@ -126,7 +126,7 @@ def test_draft_report_reads_back_with_sections_and_footnotes(cli, read, tmp_path
     assert text.count("Kazakhstan's rating for electoral process deteriorates from 6.50 to 6.75.") == 1
 
 
-def test_inverted_scale_edition_reads_back(cli, engine, read, tmp_path):
+def test_inverted_scale_edition_reads_back(cli, engine, read_db, tmp_path):
     """From 2020 the words follow the 7-best scale and older columns are converted (8 − x)."""
     from demoscope.store import repo
     from demoscope.store.db import session_scope
@@ -140,7 +140,7 @@ def test_inverted_scale_edition_reads_back(cli, engine, read, tmp_path):
             for cat, v in values.items():
                 repo.set_rating(s, m, "GEO", year, cat, frac(v), source="test",
                                 justification="An invented reason long enough to count as one.")
-    report = assemble.country_report(read, m, "GEO", 2021)
+    report = assemble.country_report(read_db, m, "GEO", 2021)
     assert report.direction == "7_best" and report.democracy_percentage is not None
     ep = next(p for p in report.categories if p.code == "EP")
     assert ep.sentence == "Georgia's rating for electoral process improves from 2.50 to 2.75."
@@ -149,13 +149,13 @@ def test_inverted_scale_edition_reads_back(cli, engine, read, tmp_path):
     rows = {r.code: r for r in report.table.rows}
     from demoscope.store.queries import row
 
-    stored_2018 = row(read, m.code, "GEO", 2018)["EP"]  # published on the 1-best scale
+    stored_2018 = row(read_db, m.code, "GEO", 2018)["EP"]  # published on the 1-best scale
     assert rows["EP"].values[report.table.editions.index(2018)] == 8 - stored_2018
     assert any("converted" in n for n in report.table.notes)
     path = tmp_path / "geo-2021.md"
     path.write_text(markdown.country_report(report), encoding="utf-8")
     d = _ingest(cli, path)[str(path)]
-    card = build_scorecard(read, m, "GEO", 2021)
+    card = build_scorecard(read_db, m, "GEO", 2021)
     assert d["scale"] == "7_best"
     assert {k: v for k, v in d["tables"]["2021"].items() if k in card["ratings"]} == card["ratings"]
     assert d["democracy_score"] == card["democracy_score"]

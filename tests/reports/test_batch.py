@@ -17,7 +17,7 @@ def test_walks_folders_and_yields_errors(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "empty.txt").write_bytes(b"")
     (tmp_path / ".hidden.txt").write_text("ignored")
-    (tmp_path / "notes.md").write_text("not picked up when walking")
+    (tmp_path / "notes.odt").write_text("not picked up when walking")
     seen: list[tuple[int, int]] = []
     results = list(read_paths([tmp_path, FIXTURES / "valdoria-2011.txt"],
                                 progress=lambda done, total, path: seen.append((done, total))))

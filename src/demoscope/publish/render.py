@@ -84,10 +84,27 @@ def _worker(url: str, methodology: str, iso3: str, year: int, formats: tuple[str
     from demoscope.methodology import load_methodology
     from demoscope.store.queries import reader_for_url
 
+    _after_fork(url)
     read = reader_for_url(url)
     report = assemble.country_report(read, load_methodology(methodology), iso3, year,
                                      data_version=data_version)
     return {f: report_bytes(report, f) for f in formats}
+
+
+_FORKED: set[int] = set()
+
+
+def _after_fork(url: str) -> None:
+    """In a forked worker, drop the connections inherited from the parent's engine pool
+    (SQLAlchemy's rule for fork: two processes must never share a socket) once."""
+    import os
+
+    if url.startswith("sqlite") or os.getpid() in _FORKED:
+        return
+    _FORKED.add(os.getpid())
+    from demoscope.store.db import get_engine
+
+    get_engine(url).dispose(close=False)
 
 
 def render_edition(url: str, m: Methodology, year: int, formats: tuple[str, ...], folder: Path,
