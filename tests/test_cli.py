@@ -24,8 +24,14 @@ def test_show_json_contract(cli):
     assert card["regime"] == "Consolidated Authoritarian Regime"
     assert card["direction"] == "1_best"
     by = {c["category"]: c for c in card["changes"]}
-    assert by["CS"] == {"category": "CS", "from": 5.75, "to": 5.5, "verb": "improves",
-                        "sentence": "Kazakhstan's rating for civil society improves from 5.75 to 5.50."}
+    cs = dict(by["CS"])
+    sources = cs.pop("sources")
+    assert cs == {"category": "CS", "from": 5.75, "to": 5.5, "verb": "improves",
+                  "sentence": "Kazakhstan's rating for civil society improves from 5.75 to 5.50.",
+                  "justification": None}
+    # the evidence of the change: where the new value comes from (the built-in dataset's source)
+    assert [s["label"] for s in sources] == ["built-in dataset"]
+    assert sources[0]["url"] and sources[0]["url"].startswith("http")
     assert by["EP"]["sentence"] == "Kazakhstan's rating for electoral process deteriorates from 6.50 to 6.75."
     assert by["IM"]["sentence"] == "Kazakhstan's rating for independent media remains at 6.75."
 

@@ -1110,14 +1110,18 @@ def report(
     edition: Annotated[int, typer.Argument(help="Edition year.")],
     format: FormatOpt = "md",
     output: OutputOpt = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for 'all'.")] = 2,
+    draft: Annotated[Path | None, typer.Option(
+        "--draft", help="The report's text as JSON ({\"authors\", \"parts\", \"footnotes\"}; "
+        "see docs/publish.md) instead of the published draft, if any.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1,
+                                      help="Worker processes for 'all'.")] = 2,
 ) -> None:
     """The country report of an edition in the published structure: title and authors, the
     ratings table over the last ten editions with its notes, the executive summary with one
     paragraph per category closing on the generated rating sentence, the changes with their
-    evidence, the report text and numbered footnotes when the workflow has a draft (a
-    historic edition gets the data parts only, and says so), and a Democracy Score chart
-    (HTML, PDF). Markdown reads back with 'demoscope ingest'.
+    evidence, the report text and numbered footnotes when there is a draft (a historic
+    edition gets the data parts only, and says so), and a Democracy Score chart (HTML, PDF).
+    Markdown reads back with 'demoscope ingest'.
 
     Example: demoscope report Kazakhstan 2008 --format pdf -o kazakhstan-2008.pdf
     """
@@ -1131,6 +1135,9 @@ def report(
         if output is None:
             raise InvalidRating("'report all' writes one file per country: give -o FOLDER",
                                 field="output")
+        if draft is not None:
+            raise InvalidRating("--draft is the text of one country's report: not with 'all'",
+                                field="draft")
         _reader()  # fail early when the database is not initialised
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -1146,7 +1153,24 @@ def report(
         print(f"wrote {len(files)} reports to {output}", file=sys.stderr)
         return
     c = _country(country)
-    _emit(render_report(_reader(), m, c.iso3, edition, fmt), output, fmt)
+    _emit(render_report(_reader(), m, c.iso3, edition, fmt, _draft(draft)), output, fmt)
+
+
+def _draft(path: Path | None):
+    """A report draft from a JSON file (``--draft``), or None."""
+    if path is None:
+        return None
+    from demoscope.errors import DataError
+    from demoscope.publish.model import ReportDraft
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"--draft {path}: cannot read it ({exc})", field="draft") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(f"--draft {path}:{exc.lineno}: not JSON ({exc.msg})",
+                        field="draft") from None
+    return ReportDraft.from_json(data, str(path))
 
 
 def _console_err():
@@ -1178,7 +1202,8 @@ def release_cmd(
     edition: Annotated[int, typer.Argument(help="Edition year: the release holds every "
                                            "edition up to it.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Release folder (default: "
-                                                "METHODOLOGY-EDITION-release); the .zip goes "
+                                                "METHODOLOGY-EDITION-DATAVERSION in the releases "
+                                                "folder, DEMOSCOPE_RELEASES_DIR); the .zip goes "
                                                 "beside it.")] = None,
     previous: Annotated[Path | None, typer.Option("--previous", help="Folder of the previous "
                                                   "release, for CHANGES.md and changes.csv.")] = None,
@@ -1188,9 +1213,10 @@ def release_cmd(
     the codebook generated from the methodology, CHANGES.md and changes.csv against the
     previous release (every changed cell with old, new, source and reason; corrections of
     published values flagged), the data version in every file, SHA256SUMS, and a .zip.
-    The same database gives byte-identical files.
+    The same database gives byte-identical files. The web site's data page lists the releases
+    of the releases folder.
 
-    Example: demoscope release 2008 -o releases/nit-2008 --previous releases/nit-2007
+    Example: demoscope release 2008 --previous ~/.local/share/demoscope/releases/nit-2007-2026.11.1-0
     """
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
@@ -1204,7 +1230,7 @@ def release_cmd(
         task = bar.add_task("building the release", total=None)
         rel = build_release(read, m, edition, previous=previous,
                             progress=lambda label: bar.update(task, description=label))
-        folder, zipped = write_release(rel, output or Path(rel.name))
+        folder, zipped = write_release(rel, output or _settings().releases_dir / rel.name)
     data = {"edition": rel.edition, "data_version": rel.data_version, "folder": str(folder),
             "zip": str(zipped), "files": sorted(rel.files), "changes": len(rel.changes),
             "corrections": sum(c.correction for c in rel.changes),

@@ -23,10 +23,22 @@ def default_database_path() -> Path:
     return Path(user_data_dir("demoscope", appauthor=False)) / DEFAULT_DB_FILENAME
 
 
+def default_releases_dir() -> Path:
+    """``./releases`` when it exists (beside a project-local database), else ``releases`` in
+    the user data dir: where ``demoscope release`` writes and the web site's data page looks."""
+    local = Path.cwd() / "releases"
+    if local.is_dir():
+        return local
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("demoscope", appauthor=False)) / "releases"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     methodology: str
+    releases_dir: Path
 
     @property
     def is_sqlite(self) -> bool:
@@ -34,9 +46,12 @@ class Settings:
 
 
 def get_settings() -> Settings:
-    """Current settings. ``DEMOSCOPE_DATABASE_URL`` (SQLAlchemy URL) and ``DEMOSCOPE_METHODOLOGY``
-    (a built-in name such as ``nit`` or a path to a TOML file)."""
+    """Current settings. ``DEMOSCOPE_DATABASE_URL`` (SQLAlchemy URL), ``DEMOSCOPE_METHODOLOGY``
+    (a built-in name such as ``nit`` or a path to a TOML file) and ``DEMOSCOPE_RELEASES_DIR``
+    (the folder of data releases; default :func:`default_releases_dir`)."""
     url = os.environ.get("DEMOSCOPE_DATABASE_URL")
     if not url:
         url = f"sqlite:///{default_database_path()}"
-    return Settings(database_url=url, methodology=os.environ.get("DEMOSCOPE_METHODOLOGY", "nit"))
+    releases = os.environ.get("DEMOSCOPE_RELEASES_DIR")
+    return Settings(database_url=url, methodology=os.environ.get("DEMOSCOPE_METHODOLOGY", "nit"),
+                    releases_dir=Path(releases) if releases else default_releases_dir())

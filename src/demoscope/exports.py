@@ -26,6 +26,7 @@ from demoscope.store.reads import Reader, data_version
 
 if TYPE_CHECKING:
     import pandas as pd
+    from openpyxl import Workbook
 
 FORMATS = ("csv", "json", "xlsx", "parquet")
 #: What an export holds: stored ratings (as printed, imported or entered), reconstructed ratings
@@ -338,15 +339,27 @@ def _xlsx(df: pd.DataFrame, buf: io.BytesIO, st: Stamp | None) -> None:
         df.to_excel(xw, index=False, sheet_name="ratings")
         if st is None:
             return
-        from openpyxl.packaging.custom import StringProperty
+        stamp_workbook(xw.book, st)
 
-        about = pd.DataFrame(list(asdict(st).items()), columns=["key", "value"])
-        about.to_excel(xw, index=False, sheet_name="about")
-        book = xw.book
-        book.properties.creator = st.producer
-        book.properties.description = f"data version {st.data_version} ({st.methodology})"
-        for key, value in asdict(st).items():
-            book.custom_doc_props.append(StringProperty(name=f"demoscope.{key}", value=str(value)))
+
+def stamp_workbook(book: Workbook, st: Stamp) -> None:
+    """The stamp in a workbook: its properties (creator, description, ``demoscope.*`` custom
+    properties) and an ``about`` sheet of key/value rows (exports and data releases)."""
+    from openpyxl.packaging.custom import StringProperty
+
+    book.properties.creator = st.producer
+    book.properties.description = f"data version {st.data_version} ({st.methodology})"
+    for key, value in asdict(st).items():
+        book.custom_doc_props.append(StringProperty(name=f"demoscope.{key}", value=str(value)))
+    about = book.create_sheet("about")
+    about.append(["key", "value"])
+    for key, value in asdict(st).items():
+        about.append([key, value])
+
+
+def parquet_metadata(st: Stamp) -> dict[bytes, bytes]:
+    """The stamp as Parquet schema metadata: the key ``demoscope``, the stamp as JSON."""
+    return {b"demoscope": json.dumps(asdict(st)).encode()}
 
 
 def _parquet(df: pd.DataFrame, buf: io.BytesIO, st: Stamp | None) -> None:
@@ -355,9 +368,8 @@ def _parquet(df: pd.DataFrame, buf: io.BytesIO, st: Stamp | None) -> None:
 
     table = pa.Table.from_pandas(df, preserve_index=False)
     if st is not None:
-        meta = dict(table.schema.metadata or {})
-        meta[b"demoscope"] = json.dumps(asdict(st)).encode()
-        table = table.replace_schema_metadata(meta)
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                               **parquet_metadata(st)})
     pq.write_table(table, buf)
 
 

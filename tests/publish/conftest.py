@@ -13,18 +13,18 @@ def builtin_url(tmp_path_factory) -> str:
     (rendering does not depend on the backend; the round trip runs on every backend)."""
     from demoscope.countries import registry
     from demoscope.methodology import nit
+    from demoscope.services.setup import set_up_database
     from demoscope.store.db import get_engine
-    from demoscope.store.repo import init_database
 
     url = f"sqlite:///{tmp_path_factory.mktemp('publish') / 'builtin.db'}"
-    init_database(get_engine(url), nit(), registry())
+    set_up_database(get_engine(url), nit(), registry())
     return url
 
 
 @pytest.fixture
 def read(builtin_url):
     """A reader over the shared built-in database: for tests that never write."""
-    from demoscope.store.queries import reader_for_url
+    from demoscope.store.reads import reader_for_url
 
     return reader_for_url(builtin_url)
 
@@ -32,7 +32,7 @@ def read(builtin_url):
 @pytest.fixture
 def read_db(db_url):
     """A reader over this test's own database (every backend): for tests that write."""
-    from demoscope.store.queries import reader_for_url
+    from demoscope.store.reads import reader_for_url
 
     return reader_for_url(db_url)
 

@@ -50,13 +50,11 @@ def test_draft_from_parts_and_footnote_markers(read):
 
 def test_recorded_justification_is_the_evidence(engine, read_db):
     from demoscope.methodology import frac
-    from demoscope.store import repo
-    from demoscope.store.db import session_scope
+    from demoscope.services.rating import rate
 
     m = nit()
-    with session_scope(engine) as s:
-        repo.set_rating(s, m, "EST", 2009, "CO", frac("2.25"), source="panel vote",
-                        justification="An invented reason: a new asset declaration law.")
+    rate(engine, m, "EST", 2009, "CO", frac("2.25"), source="panel vote",
+         justification="An invented reason: a new asset declaration law.")
     r = assemble.country_report(read_db, m, "EST", 2009)
     co = next(p for p in r.categories if p.code == "CO")
     assert co.change is not None and co.change.justification.startswith("An invented reason")

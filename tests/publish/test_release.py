@@ -36,25 +36,49 @@ def test_release_twice_gives_identical_bytes(read, tmp_path):
 
 
 def test_data_version_is_stamped_in_every_file(read, tmp_path):
+    """The database's data version, stamped the way every export is (exports.Stamp)."""
     import pyarrow.parquet as pq
     from openpyxl import load_workbook
 
-    _rel, (folder, _) = _build(read, tmp_path / "rel", version="v42")
+    from demoscope.store.reads import data_version
+
+    version = data_version(read)
+    rel, (folder, _) = _build(read, tmp_path / "rel")
+    assert rel.data_version == version.label
+    assert rel.name == f"nit-2008-{version.label.replace('+', '-')}"
     for shape in ("tidy", "wide"):
         rows = list(csv.DictReader(io.StringIO((folder / f"ratings-{shape}.csv").read_text())))
-        assert rows and {r["data_version"] for r in rows} == {"v42"}
+        assert rows and {r["data_version"] for r in rows} == {version.label}
+        meta = json.loads((folder / f"ratings-{shape}.csv.meta.json").read_text())
+        assert meta["data_version"] == version.label and meta["dataset"] == version.dataset
+        assert meta["shape"] == shape and meta["rows"] == len(rows)
         doc = json.loads((folder / f"ratings-{shape}.json").read_text())
-        assert doc["data_version"] == "v42" and doc["rows"][0]["data_version"] == "v42"
+        assert doc["data_version"] == version.label and doc["about"] == meta
+        assert doc["rows"][0]["data_version"] == version.label
         table = pq.read_table(folder / f"ratings-{shape}.parquet")
-        assert table.schema.metadata[b"demoscope.data_version"] == b"v42"
-        assert set(table.column("data_version").to_pylist()) == {"v42"}
-        ws = load_workbook(folder / f"ratings-{shape}.xlsx").active
+        assert json.loads(table.schema.metadata[b"demoscope"]) == meta
+        assert set(table.column("data_version").to_pylist()) == {version.label}
+        book = load_workbook(folder / f"ratings-{shape}.xlsx")
+        ws = book["ratings"]
         head = [c.value for c in ws[1]]
         col = head.index("data_version")
-        assert {r[col] for r in ws.iter_rows(min_row=2, values_only=True)} == {"v42"}
+        assert {r[col] for r in ws.iter_rows(min_row=2, values_only=True)} == {version.label}
+        about = dict(book["about"].iter_rows(min_row=2, values_only=True))
+        assert about["data_version"] == version.label
+        assert {p.name: p.value for p in book.custom_doc_props.props}[
+            "demoscope.data_version"] == version.label
     for name in ("codebook.md", "CHANGES.md"):
-        assert "Data version: v42." in (folder / name).read_text()
-    assert json.loads((folder / "release.json").read_text())["data_version"] == "v42"
+        assert f"Data version: {version.label}." in (folder / name).read_text()
+    assert json.loads((folder / "release.json").read_text())["data_version"] == version.label
+
+
+def test_a_write_moves_the_data_version_of_the_next_release(cli, read_db, tmp_path):
+    before = release.build_release(read_db, nit(), 2008)
+    code, _, err = cli("rate", "Kazakhstan", "2008", "CS", "5.75", "--justification",
+                       "An invented reason for the correction.")
+    assert code == 0, err
+    after = release.build_release(read_db, nit(), 2008)
+    assert before.data_version != after.data_version and before.name != after.name
 
 
 def test_wide_scores_come_from_the_library(read, tmp_path):
@@ -82,14 +106,12 @@ def test_a_rated_value_is_exactly_the_one_change(cli, read_db, tmp_path):
 
 
 def test_a_new_edition_is_not_a_correction(engine, read_db, tmp_path):
-    from demoscope.store import repo
-    from demoscope.store.db import session_scope
+    from demoscope.services.rating import rate
 
     m = nit()
     first = release.write_release(release.build_release(read_db, m, 2008), tmp_path / "r2008")[0]
-    with session_scope(engine) as s:
-        repo.set_rating(s, m, "KAZ", 2008, "EP", frac("6.50"), source="panel",
-                        justification="An invented correction of a published value.")
+    rate(engine, m, "KAZ", 2008, "EP", frac("6.50"), source="panel",
+         justification="An invented correction of a published value.")
     rel = release.build_release(read_db, m, 2009, previous=first)
     new = [c for c in rel.changes if c.edition == 2009]
     assert new and not any(c.correction for c in new) and {c.kind for c in new} == {"added"}

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 
-from demoscope import overview
 from demoscope.methodology import frac, nit
 from demoscope.publish import assemble, markdown
-from demoscope.scorecard import build_scorecard
+from demoscope.read.scorecard import scorecard as build_scorecard
+from demoscope.store import reads
 
 
 def _ingest(cli, folder) -> dict[str, dict]:
@@ -29,7 +29,7 @@ def _expected_statements(card: dict) -> list[tuple]:
 def test_every_country_edition_reads_back(cli, read_db, tmp_path):
     m = nit()
     written = {}
-    for year, per in overview.all_rows(read_db, m).items():
+    for year, per in reads.edition_rows(read_db, m.code).items():
         for iso3 in per:
             report = assemble.country_report(read_db, m, iso3, year)
             path = tmp_path / f"{iso3.lower()}-{year}.md"
@@ -128,18 +128,16 @@ def test_draft_report_reads_back_with_sections_and_footnotes(cli, read, tmp_path
 
 def test_inverted_scale_edition_reads_back(cli, engine, read_db, tmp_path):
     """From 2020 the words follow the 7-best scale and older columns are converted (8 − x)."""
-    from demoscope.store import repo
-    from demoscope.store.db import session_scope
+    from demoscope.services.rating import rate
 
     m = nit()
     first = {"EP": "2.50", "CS": "3.00", "IM": "2.25", "NDG": "2.00", "LDG": "2.25", "JFI": "2.00",
              "CO": "2.00"}
     second = {**first, "EP": "2.75", "IM": "2.00"}
-    with session_scope(engine) as s:
-        for year, values in ((2020, first), (2021, second)):
-            for cat, v in values.items():
-                repo.set_rating(s, m, "GEO", year, cat, frac(v), source="test",
-                                justification="An invented reason long enough to count as one.")
+    for year, values in ((2020, first), (2021, second)):
+        for cat, v in values.items():
+            rate(engine, m, "GEO", year, cat, frac(v), source="test",
+                 justification="An invented reason long enough to count as one.")
     report = assemble.country_report(read_db, m, "GEO", 2021)
     assert report.direction == "7_best" and report.democracy_percentage is not None
     ep = next(p for p in report.categories if p.code == "EP")
@@ -147,7 +145,7 @@ def test_inverted_scale_edition_reads_back(cli, engine, read_db, tmp_path):
     im = next(p for p in report.categories if p.code == "IM")
     assert im.sentence == "Georgia's rating for independent media deteriorates from 2.25 to 2.00."
     rows = {r.code: r for r in report.table.rows}
-    from demoscope.store.queries import row
+    from demoscope.store.reads import row
 
     stored_2018 = row(read_db, m.code, "GEO", 2018)["EP"]  # published on the 1-best scale
     assert rows["EP"].values[report.table.editions.index(2018)] == 8 - stored_2018

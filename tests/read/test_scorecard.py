@@ -42,3 +42,22 @@ def test_missing_and_unknown(read, m):
         scorecard(read, m, "KAZ", 1995)
     with pytest.raises(UnknownCountry):
         scorecard(read, m, "XXX", 2008)
+
+
+def test_each_change_carries_its_justification_and_sources(read, m, db_url):
+    """The evidence of a change (added fields): what was recorded with the new value."""
+    from demoscope.numbers import frac
+    from demoscope.services.rating import rate
+    from demoscope.store.db import get_engine
+
+    rate(get_engine(db_url), m, "KAZ", 2008, "CS", frac("5.75"), source="invented panel",
+         source_url="https://example.org/panel", justification="  An invented reason.  ")
+    by = {c["category"]: c for c in scorecard(read, m, "KAZ", 2008)["changes"]}
+    assert by["CS"]["verb"] == "remains"
+    assert by["CS"]["justification"] == "An invented reason."
+    assert by["CS"]["sources"] == [{"label": "invented panel", "url": "https://example.org/panel"}]
+    assert by["EP"]["justification"] is None
+    assert by["EP"]["sources"][0]["label"] == "built-in dataset"
+    # the other direction converts the values, not the evidence
+    other = {c["category"]: c for c in scorecard(read, m, "KAZ", 2008, Direction.HIGH_BEST)["changes"]}
+    assert other["CS"]["sources"] == by["CS"]["sources"]

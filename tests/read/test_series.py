@@ -56,7 +56,8 @@ def test_scores_and_changes_agree_with_the_scorecard(read, m):
                     "flags": ["regime_derived", "percentage_derived"]}]
     ch = changes(read, m, ["KAZ"], 2008)
     card = scorecard(read, m, "KAZ", 2008)
-    assert [{k: c[k] for k in ("category", "from", "to", "verb", "sentence")} for c in ch] == card["changes"]
+    assert [{k: c[k] for k in ("category", "from", "to", "verb", "sentence", "justification",
+                               "sources")} for c in ch] == card["changes"]
     assert all(c["verb"] != "remains" for c in changes(read, m, ["KAZ"], 2008, changed_only=True))
 
 

@@ -10,14 +10,13 @@ regional means), so the Markdown, HTML and PDF renderers print the same figures 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from fractions import Fraction
-from typing import Any
 
-from demoscope import overview as ov
 from demoscope.countries import registry
-from demoscope.methodology import Direction, Edition, Methodology, eras, fmt, frac
+from demoscope.methodology import Direction, Edition, Methodology, eras
+from demoscope.numbers import fmt, frac
 from demoscope.publish.model import (
     CITATION,
     EXECUTIVE_SUMMARY,
@@ -41,22 +40,38 @@ from demoscope.publish.model import (
     Source,
     TableRow,
 )
-from demoscope.scorecard import build_scorecard
+from demoscope.read import overview as ov
+from demoscope.read import series as sr
+from demoscope.read.scorecard import Change as ChangeEntry
+from demoscope.read.scorecard import scorecard
 from demoscope.scoring import uncompared_sentence
-from demoscope.store import queries
-from demoscope.store.queries import Reader
+from demoscope.store import reads
+from demoscope.store.reads import Reader
 
 #: Columns of the ratings table: the report's edition and the editions before it.
 TABLE_EDITIONS = 10
 #: Countries listed among the largest improvements and declines of an overview.
 MOVERS = 5
 
-Provenance = Mapping[str, tuple[str, str | None, str | None]]
-
-
-def _f(value: Any) -> Fraction | None:
-    """An exact value from the library's JSON-shaped answers (floats of two decimals)."""
+def _f(value: float | None) -> Fraction | None:
+    """An exact value from the library's JSON-shaped answers (floats of two decimals, exact
+    for quarter points and printed scores)."""
     return None if value is None else frac(value)
+
+
+def _change(m: Methodology, ed: Edition, ch: ChangeEntry, previous: int | None,
+            footnotes: tuple[int, ...] = ()) -> Change:
+    """A change of the read side (scorecard, ``/changes``) as the publication prints it."""
+    return Change(ch["category"], m.category_name(ch["category"], ed), _f(ch["from"]),
+                  frac(ch["to"]), ch["verb"], ch["sentence"], previous, ch["justification"],
+                  footnotes, tuple(Source(s["label"], s["url"]) for s in ch["sources"]))
+
+
+def current_version(read: Reader, data_version: str | None) -> str:
+    """The data version to stamp: the one given, else the database's (read before the answer
+    is built, so a write landing meanwhile makes the output newer than its stamp, never
+    older)."""
+    return data_version if data_version is not None else reads.data_version(read).label
 
 
 def coverage(ed: Edition) -> str:
@@ -91,7 +106,7 @@ def _publishes_percentage(m: Methodology, ed: Edition) -> bool:
 # -- the ratings table ------------------------------------------------------------------------
 
 
-def ratings_table(m: Methodology, ed: Edition, series: list[dict[str, Any]]) -> RatingsTable:
+def ratings_table(m: Methodology, ed: Edition, series: Sequence[sr.SeriesEntry]) -> RatingsTable:
     """The last :data:`TABLE_EDITIONS` editions up to ``ed`` (from the country's first rated
     edition), every category any of them rates, the score (and the percentage where the
     edition publishes one); values on ``ed``'s scale, ``None`` where not rated.
@@ -133,7 +148,7 @@ def ratings_table(m: Methodology, ed: Edition, series: list[dict[str, Any]]) -> 
                         tuple(notes))
 
 
-def score_chart(m: Methodology, ed: Edition, series: list[dict[str, Any]]) -> ScoreChart:
+def score_chart(m: Methodology, ed: Edition, series: Sequence[sr.SeriesEntry]) -> ScoreChart:
     """The score in every edition up to ``ed`` with data, on ``ed``'s scale."""
     points = tuple(ChartPoint(s["edition"], s["label"], _f(s["democracy_score"]))
                    for s in series if s["edition"] <= ed.year)
@@ -141,8 +156,9 @@ def score_chart(m: Methodology, ed: Edition, series: list[dict[str, Any]]) -> Sc
                   for b in m.bands if ed.direction in b.ranges)
     first, last = (points[0].label, points[-1].label) if points else ("", "")
     span = first if first == last else f"{first}–{last}"
+    best = m.scale.best(ed.direction)
     return ScoreChart(f"{m.score.name}, {span}", points, m.scale.min, m.scale.max,
-                      m.scale.best(ed.direction) == m.scale.min, bands, ed.year)
+                      best == m.scale.min, _plain(best), bands, ed.year)
 
 
 # -- the draft ------------------------------------------------------------------------------
@@ -219,37 +235,36 @@ def country_report(read: Reader, m: Methodology, iso3: str, year: int,
     """The country report of ``iso3`` in the ``year`` edition, ready to render.
 
     ``draft`` is the workflow's report text (None for a historic edition: the report then
-    holds the data parts only and says so). ``data_version`` is stamped on the output."""
-    card = build_scorecard(read, m, iso3, year)  # NotFound when the country has no row then
+    holds the data parts only and says so). ``data_version`` is stamped on the output
+    (default: the database's, :func:`demoscope.store.reads.data_version`)."""
+    version = current_version(read, data_version)
+    card = scorecard(read, m, iso3, year)  # NotFound when the country has no row then
     ed = m.edition(card["edition"])
     reg = registry().find(card["iso3"])
     name = reg.name_in(ed.year) if reg else card["country"]
-    series = ov.country_series(read, m, card["iso3"], ed.direction)
-    series = [s for s in series if s["edition"] <= ed.year]
-    prov = queries.provenance(read, m.code, card["iso3"], ed.year)
+    series = [s for s in sr.country_series(read, m, card["iso3"], ed.direction)
+              if s["edition"] <= ed.year]
+    prov = reads.provenance(read, m.code, first=ed.year, last=ed.year, iso3s=[card["iso3"]])
     if draft is not None and draft.is_empty:
         draft = None
     if draft is not None:
         check_draft(m, ed, draft)
     changes = {c["category"]: c for c in card["changes"]}
+    prev = card["previous_edition"]
     parts = []
     for code in ed.categories:
         rating = _f(card["ratings"].get(code))
-        source, url, justification = prov.get(code, ("", None, None))
+        found = prov.get((card["iso3"], ed.year, code))
+        justification = (found.justification or "").strip() if found else ""
         summary = _normalise(draft.category_summaries.get(code, "")) if draft else ""
         if not summary and justification:
-            summary = justification.strip()
+            summary = justification
         ch = changes.get(code)
         change = None
         if ch is not None:
-            change = Change(code, m.category_name(code, ed), _f(ch["from"]), frac(ch["to"]),
-                            ch["verb"], ch["sentence"], card["previous_edition"],
-                            justification.strip() if justification else None,
-                            tuple(dict.fromkeys(_citations(summary))),
-                            (Source(source or "unknown source", url),))
+            change = _change(m, ed, ch, prev, tuple(dict.fromkeys(_citations(summary))))
             sentence = ch["sentence"]
         elif rating is not None:  # nothing to compare with: first edition, or not rated then
-            prev = card["previous_edition"]
             sentence = uncompared_sentence(name, m.category_name(code, ed), rating,
                                            m.edition(prev).label if prev else None)
         else:
@@ -266,24 +281,25 @@ def country_report(read: Reader, m: Methodology, iso3: str, year: int,
     if missing:
         notes.append(f"No rating for {', '.join(m.category_name(c, ed) for c in missing)} in "
                      f"this edition: no {m.score.name} is computed.")
-    if card.get("quirk"):
-        notes.append(f"The source printed a {m.score.name} of "
-                     f"{fmt(frac(card['published_democracy_score']))}: {card['quirk']}")
+    published = card["published_democracy_score"]
+    if card["quirk"] and published is not None:
+        notes.append(f"The source printed a {m.score.name} of {fmt(frac(published))}: "
+                     f"{card['quirk']}")
     pct = m.percentage if _publishes_percentage(m, ed) else None
     return CountryReport(
         methodology=m.name, publisher=m.publisher, country=name,
         iso3=card["iso3"], edition=ed.year, edition_label=ed.label, coverage=coverage(ed),
         direction=card["direction"], scale_note=scale_note(m, ed.direction),
         authors=tuple(draft.authors) if draft else (), score_name=m.score.name,
-        democracy_score=_f(card["democracy_score"]),
+        score_code=m.score.code, democracy_score=_f(card["democracy_score"]),
         percentage_name=pct.name if pct else None,
         democracy_percentage=_f(card["democracy_percentage"]) if pct else None,
-        regime=card["regime"], previous_edition=card["previous_edition"], missing=missing,
+        regime=card["regime"], previous_edition=prev, missing=missing,
         table=ratings_table(m, ed, series),
         executive_summary=_normalise(draft.executive_summary) if draft else "",
         categories=tuple(parts), outlook=_normalise(draft.outlook) if draft else "",
         footnotes=_footnotes(draft), chart=score_chart(m, ed, series),
-        has_draft=draft is not None, notes=tuple(notes), data_version=data_version)
+        has_draft=draft is not None, notes=tuple(notes), data_version=version)
 
 
 # -- the edition overview -------------------------------------------------------------------------
@@ -294,37 +310,41 @@ def edition_overview(read: Reader, m: Methodology, year: int, *,
     """All countries of one edition with their ratings and scores, the regime groups,
     regional averages (with n), and the largest improvements and declines of the score with
     the category changes (and their recorded justifications) behind them."""
+    version = current_version(read, data_version)
     ed = m.edition(year)
-    overview = ov.edition_overview(read, m, ed.year)
-    prev_years = sorted({r.previous for r in overview.rows if r.previous})
+    answer = ov.edition_overview(read, m, ed.year)
+    prev_years = sorted({r["previous_edition"] for r in answer["countries"]
+                         if r["previous_edition"]})
     earlier: dict[tuple[str, int], Fraction] = {}
     if prev_years:
-        for s in ov.scores(read, m, [r.iso3 for r in overview.rows], prev_years[0],
+        for s in sr.scores(read, m, [r["iso3"] for r in answer["countries"]], prev_years[0],
                            prev_years[-1], ed.direction):
             if s["democracy_score"] is not None:
                 earlier[(s["iso3"], s["edition"])] = frac(s["democracy_score"])
+    pct = m.percentage if _publishes_percentage(m, ed) else None
     rows = []
-    for r in overview.rows:
+    for r in answer["countries"]:
+        p = r["previous_edition"]
         rows.append(OverviewCountry(
-            r.iso3, r.country, r.region, tuple(r.cells[c].value for c in ed.categories),
-            tuple(r.cells[c].change for c in ed.categories), r.ds,
-            r.dp if _publishes_percentage(m, ed) else None, r.regime, r.regime_code, r.colour,
-            earlier.get((r.iso3, r.previous)) if r.previous else None, r.previous))
+            r["iso3"], r["country"], r["region"],
+            tuple(_f(r["ratings"].get(c)) for c in ed.categories),
+            tuple(r["changes"].get(c) for c in ed.categories), _f(r["democracy_score"]),
+            _f(r["democracy_percentage"]) if pct else None, r["regime"], r["regime_code"],
+            r["colour"], earlier.get((r["iso3"], p)) if p else None, p))
     regions = []
-    for region, means in overview.regions.items():
+    for region, means in answer["regional_averages"].items():
         members = [r for r in rows if r.region == region]
         regions.append(RegionAverage(
             region or "(no region)", sum(1 for r in members if r.democracy_score is not None),
-            tuple(means.get(c) for c in ed.categories), means.get(ov.DS)))
+            tuple(_f(means.get(c)) for c in ed.categories), _f(means.get(m.score.code))))
     regimes = []
     for band in ov.bands_best_first(m):
-        members = sorted(((r.iso3, r.country, r.democracy_score) for r in rows
-                          if r.regime_code == band.code and r.democracy_score is not None),
-                         key=lambda t: (t[2] if ed.direction is Direction.LOW_BEST else -t[2], t[1]))
+        group = sorted(((r.iso3, r.country, r.democracy_score) for r in rows
+                        if r.regime_code == band.code and r.democracy_score is not None),
+                       key=_best_first(ed.direction))
         regimes.append(RegimeGroup(band.code, band.label(ed.direction), band.colour,
-                                   tuple(members)))
+                                   tuple(group)))
     improvements, declines = _movers(read, m, ed, rows, movers)
-    pct = m.percentage if _publishes_percentage(m, ed) else None
     notes = []
     incomplete = [r.country for r in rows if r.democracy_score is None]
     if incomplete:
@@ -333,12 +353,20 @@ def edition_overview(read: Reader, m: Methodology, year: int, *,
         methodology=m.name, publisher=m.publisher, edition=ed.year, edition_label=ed.label,
         coverage=coverage(ed), direction=m.direction_label(ed.direction),
         scale_note=scale_note(m, ed.direction), score_name=m.score.name,
-        percentage_name=pct.name if pct else None, categories=ed.categories,
+        score_code=m.score.code, percentage_name=pct.name if pct else None,
+        percentage_code=pct.code if pct else None, categories=ed.categories,
         category_names=tuple(m.category_name(c, ed) for c in ed.categories),
         countries=tuple(rows), regions=tuple(regions), regimes=tuple(regimes),
-        improvements=improvements, declines=declines, previous_edition=overview.previous,
-        scale_min=m.scale.min, scale_max=m.scale.max, notes=tuple(notes),
-        data_version=data_version)
+        improvements=improvements, declines=declines, previous_edition=answer["previous_edition"],
+        scale_min=m.scale.min, scale_max=m.scale.max,
+        low_best=ed.direction is Direction.LOW_BEST, notes=tuple(notes), data_version=version)
+
+
+def _best_first(direction: Direction) -> Callable[[tuple[str, str, Fraction]], tuple[Fraction, str]]:
+    """Sort key of (iso3, name, score): the most democratic score first, then by name."""
+    def key(t: tuple[str, str, Fraction]) -> tuple[Fraction, str]:
+        return (t[2] if direction is Direction.LOW_BEST else -t[2], t[1])
+    return key
 
 
 def _movers(read: Reader, m: Methodology, ed: Edition, rows: list[OverviewCountry], n: int
@@ -356,21 +384,16 @@ def _movers(read: Reader, m: Methodology, ed: Edition, rows: list[OverviewCountr
             moved.append((r, delta))
     if not moved:
         return (), ()
-    prov = queries.edition_provenance(read, m.code, ed.year)
-    by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for ch in ov.changes(read, m, [r.iso3 for r, _ in moved], ed.year, changed_only=True):
+    by_country: dict[str, list[ChangeEntry]] = defaultdict(list)
+    for ch in sr.changes(read, m, [r.iso3 for r, _ in moved], ed.year, changed_only=True):
         by_country[ch["iso3"]].append(ch)
 
     def mover(r: OverviewCountry, delta: Fraction) -> Mover:
-        changes = []
-        for ch in by_country.get(r.iso3, []):
-            source, url, why = prov.get((r.iso3, ch["category"]), ("", None, None))
-            changes.append(Change(ch["category"], m.category_name(ch["category"], ed),
-                                  _f(ch["from"]), frac(ch["to"]), ch["verb"], ch["sentence"],
-                                  ch["previous_edition"], why.strip() if why else None, (),
-                                  (Source(source or "unknown source", url),)))
-        return Mover(r.iso3, r.country, r.previous_edition or 0, r.previous_score or Fraction(0),
-                     r.democracy_score or Fraction(0), delta, tuple(changes))
+        assert r.previous_edition is not None and r.previous_score is not None
+        assert r.democracy_score is not None
+        return Mover(r.iso3, r.country, r.previous_edition, r.previous_score, r.democracy_score,
+                     delta, tuple(_change(m, ed, ch, r.previous_edition)
+                                  for ch in by_country.get(r.iso3, [])))
 
     up = sorted((x for x in moved if x[1] > 0), key=lambda x: (-x[1], x[0].country))[:n]
     down = sorted((x for x in moved if x[1] < 0), key=lambda x: (x[1], x[0].country))[:n]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from fractions import Fraction
 from html import escape
 
-from demoscope.methodology import fmt
+from demoscope.numbers import fmt
 from demoscope.publish.model import ScoreChart
 
 WIDTH, HEIGHT = 640, 260

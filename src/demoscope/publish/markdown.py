@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from demoscope.methodology import fmt
+from demoscope.numbers import fmt
 from demoscope.publish.model import CountryReport, EditionOverview, RatingsTable
 
 
@@ -91,7 +91,7 @@ def country_report(r: CountryReport) -> str:
 
 def edition_overview(o: EditionOverview) -> str:
     """The overview as Markdown: the table of all countries, regimes, regions, movers."""
-    head = [*o.categories, "DS"] + (["DP"] if o.percentage_name else [])
+    head = [*o.categories, o.score_code] + ([o.percentage_code or ""] if o.percentage_name else [])
     out = [f"# {o.methodology} {o.edition_label}: edition overview", "",
            f"Covers events from {o.coverage}. {o.publisher}. {o.scale_note}", ""]
     for note in o.notes:
@@ -107,14 +107,15 @@ def edition_overview(o: EditionOverview) -> str:
                    + f" | {c.regime or 'n/a'} |")
     out += ["", "Codes: " + "; ".join(f"{c} = {n}" for c, n in zip(o.categories, o.category_names,
                                                                     strict=True))
-            + f"; DS = {o.score_name}" + (f"; DP = {o.percentage_name}" if o.percentage_name else "")
+            + f"; {o.score_code} = {o.score_name}"
+            + (f"; {o.percentage_code} = {o.percentage_name}" if o.percentage_name else "")
             + ".", ""]
     out += ["## Regime types", ""]
     for g in o.regimes:
         names = ", ".join(f"{n} ({fmt(s)})" for _, n, s in g.countries) or "none"
         out += [f"- **{g.name}** ({len(g.countries)}): {names}"]
     out += ["", "## Regional averages", "",
-            "| Region | n | " + " | ".join([*o.categories, "DS"]) + " |",
+            "| Region | n | " + " | ".join([*o.categories, o.score_code]) + " |",
             "|:---|---:|" + "---:|" * (len(o.categories) + 1)]
     for reg in o.regions:
         out.append(f"| {_cell(reg.region)} | {reg.n} | "

@@ -5,7 +5,7 @@ none of them may compute a score (STYLE: renderers never compute scores). So one
 (:mod:`demoscope.publish.assemble`) asks the library for every number and sentence once and
 fills these frozen dataclasses; the renderers only format what they hold. Values are exact
 (``Fraction`` for ratings and printed scores) and become text in the renderers through
-:func:`demoscope.methodology.fmt`.
+:func:`demoscope.numbers.fmt`.
 
 :class:`ReportDraft` is the seam for the assessment workflow (issue 12): the author's report
 text, per part, in Markdown with numbered footnotes. The workflow fills it from its database;
@@ -86,6 +86,40 @@ class ReportDraft:
                       for f in footnotes)
         return cls(tuple(authors), parts.get(EXECUTIVE_SUMMARY, ""), summaries, sections,
                    parts.get(OUTLOOK, ""), notes)
+
+    @classmethod
+    def from_json(cls, data: object, where: str = "draft") -> ReportDraft:
+        """A draft from its JSON form (``demoscope report --draft FILE``)::
+
+            {"authors": ["..."], "parts": {"executive_summary": "...", "summary:EP": "...",
+             "EP": "...", "outlook": "..."}, "footnotes": [{"number": 1, "text": "..."}]}
+
+        Anything else is :class:`InvalidDraft` naming the field (``where`` names the file)."""
+        if not isinstance(data, dict):
+            raise InvalidDraft(f"{where}: a draft is a JSON object with authors, parts and "
+                               "footnotes", field="draft")
+        unknown = sorted(set(data) - {"authors", "parts", "footnotes"})
+        if unknown:
+            raise InvalidDraft(f"{where}: unknown key {unknown[0]!r} (keys: authors, parts, "
+                               "footnotes)", field=unknown[0])
+        authors, parts, notes = (data.get("authors", []), data.get("parts", {}),
+                                 data.get("footnotes", []))
+        if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+            raise InvalidDraft(f"{where}: authors must be a list of names", field="authors")
+        if not isinstance(parts, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in parts.items()):
+            raise InvalidDraft(f"{where}: parts must map part keys to Markdown text",
+                               field="parts")
+        if not isinstance(notes, list):
+            raise InvalidDraft(f"{where}: footnotes must be a list", field="footnotes")
+        footnotes = []
+        for i, f in enumerate(notes, 1):
+            if not (isinstance(f, dict) and isinstance(f.get("number"), int)
+                    and not isinstance(f.get("number"), bool) and isinstance(f.get("text"), str)):
+                raise InvalidDraft(f"{where}: footnote {i} needs a number and a text",
+                                   field="footnotes")
+            footnotes.append(DraftFootnote(f["number"], f["text"]))
+        return cls.from_parts(parts, footnotes, authors)
 
     @property
     def is_empty(self) -> bool:
@@ -209,6 +243,7 @@ class ScoreChart:
     minimum: Fraction
     maximum: Fraction
     best_on_top_is_low: bool  # the scale's best end is its low end (1 = best): draw it on top
+    best_label: str = ""  # the most democratic value as printed ("1"), drawn at the top
     bands: tuple[ChartBand, ...] = ()
     highlight: int | None = None  # the report's edition
 
@@ -228,6 +263,7 @@ class CountryReport:
     scale_note: str
     authors: tuple[str, ...]
     score_name: str
+    score_code: str  # "DS": the table's score row
     democracy_score: Fraction | None  # printed (rounded) on the edition's scale
     percentage_name: str | None
     democracy_percentage: Fraction | None  # only for editions that publish it
@@ -311,7 +347,9 @@ class EditionOverview:
     direction: str
     scale_note: str
     score_name: str
-    percentage_name: str | None
+    score_code: str
+    percentage_name: str | None  # None for an edition that publishes no percentage
+    percentage_code: str | None
     categories: tuple[str, ...]
     category_names: tuple[str, ...]
     countries: tuple[OverviewCountry, ...]
@@ -322,6 +360,7 @@ class EditionOverview:
     previous_edition: int | None
     scale_min: Fraction = Fraction(1)
     scale_max: Fraction = Fraction(7)
+    low_best: bool = True  # the edition's scale has its most democratic end at scale_min
     notes: tuple[str, ...] = ()
     data_version: str | None = None
 

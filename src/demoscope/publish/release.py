@@ -13,10 +13,14 @@ A release of edition YEAR holds, for every edition up to YEAR:
 * ``release.json`` — edition, methodology, data version and the file list;
 * ``SHA256SUMS`` — ``sha256sum -c`` checks the folder.
 
-Every data file carries the data version (a column in the tables, a field in the JSON, a
-line in the Markdown, key-value metadata in Parquet). The same database gives the same bytes:
-no timestamp is written unless asked — XLSX document properties and every zip entry get a
-fixed date, JSON keys keep their order, Parquet is written without statistics that vary.
+Every data file carries the database's data version (:func:`demoscope.store.reads.data_version`)
+the way every export does (:class:`demoscope.exports.Stamp`): a ``data_version`` column in the
+tables and field in each JSON record, the whole stamp under ``about`` in the JSON documents,
+in the workbook properties and an ``about`` sheet of the XLSX files, in the Parquet schema
+metadata, in a ``FILE.meta.json`` beside each CSV file, and a line in the Markdown files. The
+same database gives the same bytes: no timestamp is written — XLSX document properties and
+every zip entry get a fixed date, JSON keys keep their order, Parquet is written without
+statistics that vary.
 """
 
 from __future__ import annotations
@@ -28,17 +32,22 @@ import json
 import re
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from demoscope import exports
+from demoscope.countries import registry
 from demoscope.errors import DataError, NotFound
-from demoscope.methodology import Methodology, fmt
+from demoscope.methodology import Methodology, eras
+from demoscope.numbers import fmt
 from demoscope.publish.files import UnsafeTarget, check_target, write_bytes
-from demoscope.store import queries
-from demoscope.store.queries import Reader
+from demoscope.store import reads
+from demoscope.store.reads import Reader
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 #: The date written where a format insists on one (XLSX properties, zip entries): the zip
 #: format's own epoch, so nothing in a release depends on when it was built.
@@ -76,26 +85,29 @@ class Release:
     methodology: str
     edition: int
     data_version: str
+    name: str  # the default folder name (:func:`release_name`)
     files: dict[str, bytes] = field(default_factory=dict)
     changes: list[CellChange] = field(default_factory=list)
-    previous: dict[str, Any] | None = None  # the previous release's release.json
-
-    @property
-    def name(self) -> str:
-        return f"{self.methodology}-{self.edition}-release"
+    previous: dict[str, Any] | None = None  # what the previous release's release.json says
 
 
 # -- building ------------------------------------------------------------------------------------
 
 
 def _tidy_rows(read: Reader, m: Methodology, year: int, version: str) -> list[dict[str, Any]]:
-    out = []
-    for name, iso3, y, cat, v, source, url, why in queries.release_rows(read, m.code, year):
-        ed = m.edition(y)
-        out.append({"country": name, "iso3": iso3, "edition": y, "category": cat,
-                    "rating": fmt(Fraction(v, 100)), "direction": m.direction_label(ed.direction),
-                    "source": source or "", "source_url": url or "",
-                    "justification": (why or "").strip(), "data_version": version})
+    reg = registry()
+    names: dict[str, str] = {}
+    out: list[dict[str, Any]] = []
+    for r in reads.sourced_ratings(read, m.code, last=year):
+        if r.iso3 not in names:
+            c = reg.find(r.iso3)
+            names[r.iso3] = c.name if c else r.iso3
+        ed = m.edition(r.year)
+        out.append({"country": names[r.iso3], "iso3": r.iso3, "edition": r.year,
+                    "category": r.category, "rating": fmt(r.value),
+                    "direction": m.direction_label(ed.direction), "source": r.source,
+                    "source_url": r.source_url or "",
+                    "justification": (r.justification or "").strip(), "data_version": version})
     order = {c: i for i, c in enumerate(m.categories)}
     out.sort(key=lambda r: (r["iso3"], r["edition"], order.get(r["category"], 99)))
     return out
@@ -103,9 +115,10 @@ def _tidy_rows(read: Reader, m: Methodology, year: int, version: str) -> list[di
 
 def _wide_rows(read: Reader, m: Methodology, year: int, tidy: list[dict[str, Any]],
                version: str) -> tuple[list[str], list[dict[str, Any]]]:
-    from demoscope.overview import scores
+    from demoscope.read.series import scores
 
     cats = [c for c in m.categories if any(r["category"] == c for r in tidy)]
+    pct_code = m.percentage.code if m.percentage else None
     rows: dict[tuple[str, int], dict[str, Any]] = {}
     for r in tidy:
         key = (r["iso3"], r["edition"])
@@ -114,59 +127,59 @@ def _wide_rows(read: Reader, m: Methodology, year: int, tidy: list[dict[str, Any
                                     **dict.fromkeys(cats, "")})
         row[r["category"]] = r["rating"]
     first = min((r["edition"] for r in tidy), default=year)
+    intro = m.percentage.introduced if m.percentage else None
     for s in scores(read, m, sorted({k[0] for k in rows}), first, year):
-        row = rows.get((s["iso3"], s["edition"]))
-        if row is not None:
-            row[m.score.code] = "" if s["democracy_score"] is None else f"{s['democracy_score']:.2f}"
-            pct = s["democracy_percentage"]
-            intro = m.percentage.introduced if m.percentage else None
+        found = rows.get((s["iso3"], s["edition"]))
+        if found is not None:
+            row = found
+            ds, pct = s["democracy_score"], s["democracy_percentage"]
+            row[m.score.code] = "" if ds is None else f"{ds:.2f}"
             shown = pct is not None and (intro is None or s["edition"] >= intro)
-            row[m.percentage.code if m.percentage else "DP"] = f"{pct:.2f}" if shown else ""
+            if pct_code is not None:
+                row[pct_code] = f"{pct:.2f}" if shown else ""
             row["regime"] = s["regime"] or ""
     columns = ["country", "iso3", "edition", "direction", *cats, m.score.code,
-               m.percentage.code if m.percentage else "DP", "regime", "data_version"]
+               *([pct_code] if pct_code else []), "regime", "data_version"]
     out = []
     for key in sorted(rows):
         row = rows[key]
-        row.setdefault(m.score.code, "")
-        row.setdefault(m.percentage.code if m.percentage else "DP", "")
-        row.setdefault("regime", "")
         row["data_version"] = version
         out.append({c: row.get(c, "") for c in columns})
     return columns, out
 
 
-def content_version(tidy: list[dict[str, Any]]) -> str:
-    """A data version derived from the data itself (used when the store gives none): the
-    same ratings and provenance give the same version, any change gives another."""
-    digest = hashlib.sha256()
-    for r in tidy:
-        digest.update("\x1f".join(str(r[c]) for c in TIDY if c != "data_version").encode())
-        digest.update(b"\x1e")
-    return "sha256:" + digest.hexdigest()[:16]
+def release_name(m: Methodology, year: int, version: str) -> str:
+    """``nit-2008-2026.11.1-3``: a release's folder name, from what it holds (a release at
+    another data version gets another folder, so it never replaces an earlier one)."""
+    return f"{m.code}-{year}-{re.sub(r'[^A-Za-z0-9._-]', '-', version)}"
 
 
 def build_release(read: Reader, m: Methodology, year: int, *, data_version: str | None = None,
                   previous: Path | None = None, progress: Progress | None = None) -> Release:
-    """Every file of the release of edition ``year`` (see the module docstring), in memory."""
+    """Every file of the release of edition ``year`` (see the module docstring), in memory.
+
+    ``data_version`` defaults to the database's, read before anything else (a write landing
+    meanwhile makes the data newer than the stamp, never older)."""
     ed = m.edition(year)
     step = progress or (lambda _label: None)
+    stored = reads.data_version(read)
+    version = data_version if data_version is not None else stored.label
     step("reading ratings")
-    tidy = _tidy_rows(read, m, ed.year, data_version or "")
+    tidy = _tidy_rows(read, m, ed.year, version)
     if not tidy:
         raise NotFound(f"no ratings up to the {ed.label} edition: nothing to release",
                        field="edition")
-    version = data_version or content_version(tidy)
-    for r in tidy:
-        r["data_version"] = version
     wide_cols, wide = _wide_rows(read, m, ed.year, tidy, version)
-    rel = Release(m.code, ed.year, version)
+    rel = Release(m.code, ed.year, version, name=release_name(m, ed.year, version))
     for shape, cols, rows in (("tidy", TIDY, tidy), ("wide", wide_cols, wide)):
         step(f"writing {shape} tables")
+        st = exports.stamp(m, stored.dataset, version, rows=len(rows), wide=shape == "wide",
+                           direction=None)
         rel.files[f"ratings-{shape}.csv"] = _csv(cols, rows)
-        rel.files[f"ratings-{shape}.json"] = _json(rel, shape, cols, rows)
-        rel.files[f"ratings-{shape}.xlsx"] = _xlsx(cols, rows, version)
-        rel.files[f"ratings-{shape}.parquet"] = _parquet(cols, rows, version, m)
+        rel.files[f"ratings-{shape}.csv.meta.json"] = st.to_json()
+        rel.files[f"ratings-{shape}.json"] = _json(rel, shape, cols, rows, st)
+        rel.files[f"ratings-{shape}.xlsx"] = _xlsx(cols, rows, st)
+        rel.files[f"ratings-{shape}.parquet"] = _parquet(cols, rows, st)
     rel.files["codebook.md"] = codebook(m, ed.year, wide_cols, version).encode()
     if previous is not None:
         step("comparing with the previous release")
@@ -174,7 +187,8 @@ def build_release(read: Reader, m: Methodology, year: int, *, data_version: str 
     rel.files["changes.csv"] = _csv(CHANGE_COLUMNS, [_change_row(c) for c in rel.changes])
     rel.files["CHANGES.md"] = changes_markdown(rel, m).encode()
     rel.files["release.json"] = (json.dumps({
-        "methodology": m.code, "methodology_version": m.version, "edition": ed.year,
+        "name": rel.name, "methodology": m.code, "methodology_version": m.version,
+        "edition": ed.year, "label": ed.label, "dataset": stored.dataset,
         "data_version": version, "previous": rel.previous, "changes": len(rel.changes),
         "corrections": sum(c.correction for c in rel.changes),
         "files": sorted(rel.files)}, indent=1, ensure_ascii=False) + "\n").encode()
@@ -191,8 +205,14 @@ def _csv(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def _json(rel: Release, shape: str, columns: list[str], rows: list[dict[str, Any]]) -> bytes:
-    numeric = {"rating", "edition"} | {c for c in columns if c.isupper()}
+def _numeric(columns: list[str]) -> set[str]:
+    """Columns written as numbers: the edition, ratings and scores (upper-case codes)."""
+    return {"rating", "edition"} | {c for c in columns if c.isupper()}
+
+
+def _json(rel: Release, shape: str, columns: list[str], rows: list[dict[str, Any]],
+          st: exports.Stamp) -> bytes:
+    numeric = _numeric(columns)
 
     def value(col: str, v: Any) -> Any:
         if col in numeric and v != "":
@@ -200,25 +220,26 @@ def _json(rel: Release, shape: str, columns: list[str], rows: list[dict[str, Any
         return None if v == "" else v
 
     doc = {"methodology": rel.methodology, "edition": rel.edition,
-           "data_version": rel.data_version, "shape": shape, "columns": columns,
-           "rows": [{c: value(c, r[c]) for c in columns} for r in rows]}
+           "data_version": rel.data_version, "shape": shape, "about": asdict(st),
+           "columns": columns, "rows": [{c: value(c, r[c]) for c in columns} for r in rows]}
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def _xlsx(columns: list[str], rows: list[dict[str, Any]], version: str) -> bytes:
+def _xlsx(columns: list[str], rows: list[dict[str, Any]], st: exports.Stamp) -> bytes:
     from openpyxl import Workbook
 
-    wb = Workbook()
+    wb: Workbook = Workbook()
     ws = wb.active
+    assert ws is not None
     ws.title = "ratings"
     ws.append(columns)
-    numeric = {"rating", "edition"} | {c for c in columns if c.isupper()}
+    numeric = _numeric(columns)
     for r in rows:
         ws.append([(float(r[c]) if c != "edition" else int(r[c])) if c in numeric and r[c] != ""
                    else (r[c] if r[c] != "" else None) for c in columns])
     ws.freeze_panes = "A2"
-    wb.properties.creator = "demoscope"
-    wb.properties.title = f"ratings ({version})"
+    exports.stamp_workbook(wb, st)
+    wb.properties.title = f"ratings ({st.data_version})"
     wb.properties.created = FIXED_DATE
     wb.properties.modified = FIXED_DATE
     wb.properties.lastModifiedBy = None
@@ -227,21 +248,15 @@ def _xlsx(columns: list[str], rows: list[dict[str, Any]], version: str) -> bytes
     return normalise_zip(buf.getvalue())
 
 
-def _parquet(columns: list[str], rows: list[dict[str, Any]], version: str, m: Methodology) -> bytes:
+def _parquet(columns: list[str], rows: list[dict[str, Any]], st: exports.Stamp) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    fields = []
-    for c in columns:
-        if c == "edition":
-            fields.append(pa.field(c, pa.int32()))
-        elif c == "rating" or c.isupper():
-            fields.append(pa.field(c, pa.float64()))
-        else:
-            fields.append(pa.field(c, pa.string()))
-    schema = pa.schema(fields, metadata={"demoscope.data_version": version,
-                                         "demoscope.methodology": f"{m.code} {m.version}"})
-    data = {}
+    numeric = _numeric(columns)
+    fields = [pa.field(c, pa.int32() if c == "edition" else pa.float64() if c in numeric
+                       else pa.string()) for c in columns]
+    schema = pa.schema(fields, metadata=exports.parquet_metadata(st))
+    data: dict[str, list[Any]] = {}
     for f in fields:
         vals = [r[f.name] for r in rows]
         if pa.types.is_floating(f.type):
@@ -284,9 +299,6 @@ def _add(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
 
 def codebook(m: Methodology, year: int, wide_columns: list[str], version: str) -> str:
     """The release's codebook, generated from the methodology (nothing typed twice)."""
-    from demoscope.methodology import eras
-    from demoscope.ratings import codebook as columns_codebook
-
     ed = m.edition(year)
     out = [f"# Codebook: {m.name} data release {ed.label}", "",
            f"Data version: {version}. Methodology: {m.code} {m.version} ({m.publisher}).", "",
@@ -296,10 +308,10 @@ def codebook(m: Methodology, year: int, wide_columns: list[str], version: str) -
              "source_url": "Address of the source, where known.",
              "justification": "The reason recorded with the value (why it changed).",
              "data_version": "Version of the database state this release was built from."}
-    for col, meaning in [*columns_codebook(m, wide=False), *extra.items()]:
+    for col, meaning in [*exports.codebook(m, wide=False), *extra.items()]:
         out.append(f"| {col} | {meaning} |")
     out += ["", "## Wide tables (ratings-wide.*)", "", "| column | meaning |", "|:---|:---|"]
-    wide = dict(columns_codebook(m, wide=True))
+    wide = dict(exports.codebook(m, wide=True))
     wide[m.score.code] = (f"{m.score.name}: the mean of the ratings of the categories the "
                           f"edition tracks, rounded half-up to {m.score.decimals} decimals; "
                           "empty when a category is missing.")

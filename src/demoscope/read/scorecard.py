@@ -7,6 +7,7 @@ direction is asked for.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Literal
 
@@ -36,9 +37,22 @@ from demoscope.store.reads import Reader
 
 Verb = Literal["improves", "deteriorates", "remains"]
 
-#: One category's change against the previous edition with data, in the reports' wording.
+
+
+class SourceRef(TypedDict):
+    """Where a value comes from: the source as stored (a dataset, a report file, a team) and
+    its address where known."""
+
+    label: str
+    url: str | None
+
+
+#: One category's change against the previous edition with data, in the reports' wording,
+#: with its evidence: the ``justification`` recorded with the new value (``demoscope rate
+#: --justification``, the workflow's consensus) and the ``sources`` of the new value.
 Change = TypedDict("Change", {"category": str, "from": float, "to": float, "verb": Verb,
-                              "sentence": str})
+                              "sentence": str, "justification": str | None,
+                              "sources": list[SourceRef]})
 
 
 class CorrectionNote(TypedDict):
@@ -91,13 +105,23 @@ class Scorecard(TypedDict):
     flags: list[str]
 
 
-def rating_changes(m: Methodology, name: str, ed: Edition, values: dict[str, Fraction],
-                   prev: Edition, before: dict[str, Fraction], target: Direction) -> list[Change]:
-    """Each category rated in both editions, old → new on ``target``, with the verb and the
-    closing sentence in the reports' wording (``name`` as the edition prints the country).
+def evidence(found: reads.Provenance | None) -> tuple[str | None, list[SourceRef]]:
+    """The justification and the sources of a stored value (none for a missing one)."""
+    if found is None:
+        return None, []
+    why = found.justification.strip() if found.justification else None
+    return why or None, [{"label": found.source or "unknown source", "url": found.source_url}]
 
-    One function for the scorecard, the API's ``/changes`` and the pages, so the wording can
-    never differ between them."""
+
+def rating_changes(m: Methodology, name: str, ed: Edition, values: dict[str, Fraction],
+                   prev: Edition, before: dict[str, Fraction], target: Direction,
+                   provenance: Mapping[str, reads.Provenance] | None = None) -> list[Change]:
+    """Each category rated in both editions, old → new on ``target``, with the verb and the
+    closing sentence in the reports' wording (``name`` as the edition prints the country),
+    and the evidence of the new value (``provenance`` by category).
+
+    One function for the scorecard, the API's ``/changes``, the pages and the published
+    reports, so the wording can never differ between them."""
     out: list[Change] = []
     for cat in ed.categories:
         if cat not in values or cat not in before:
@@ -105,9 +129,11 @@ def rating_changes(m: Methodology, name: str, ed: Edition, values: dict[str, Fra
         new = m.to_direction(values[cat], ed.direction, target)
         old = m.to_direction(before[cat], prev.direction, target)
         verb: Verb = change_verb(m, target, old, new)  # type: ignore[assignment]
+        why, sources = evidence((provenance or {}).get(cat))
         out.append({"category": cat, "from": num(old), "to": num(new),
                     "verb": verb,
-                    "sentence": change_sentence(name, m.category_name(cat, ed), old, new, verb)})
+                    "sentence": change_sentence(name, m.category_name(cat, ed), old, new, verb),
+                    "justification": why, "sources": sources})
     return out
 
 
@@ -155,8 +181,10 @@ def scorecard(read: Reader, m: Methodology, iso3: str, year: int | None = None,
     name = found.name_in(ed.year) if found else cname
     earlier = [y for y in years if y < ed.year]
     prev = m.edition(earlier[-1]) if earlier and values else None
+    prov = {cat: p for (_i, _y, cat), p in reads.provenance(
+        read, m.code, first=ed.year, last=ed.year, iso3s=[iso3]).items()}
     changes = (rating_changes(m, name, ed, values, prev, reads.row(read, m.code, iso3, prev.year),
-                              target) if prev is not None else [])
+                              target, prov) if prev is not None else [])
     pub_ds = published.get(m.score.code)
     pub_dp = published.get(m.percentage.code) if m.percentage else None
     pub_target = m.to_direction(pub_ds[0], ed.direction, target) if pub_ds else None

@@ -447,6 +447,10 @@ def changes(read: Reader, m: Methodology, iso3s: list[str] | None, edition: int 
         m.edition(edition)
     codes = iso3s or reads.country_codes(read)
     rows = reads.edition_rows(read, m.code, edition if edition is not None else 9999, codes)
+    prov: dict[tuple[str, int], dict[str, reads.Provenance]] = {}
+    for (i, y, cat), p in reads.provenance(read, m.code, first=edition, last=edition,
+                                           iso3s=iso3s).items():
+        prov.setdefault((i, y), {})[cat] = p
     names = _names(codes)
     reg = registry()
     out: list[ChangeEntry] = []
@@ -459,7 +463,7 @@ def changes(read: Reader, m: Methodology, iso3s: list[str] | None, edition: int 
             ed, prev = m.edition(year), m.edition(prev_year)
             name = c.name_in(year) if c else names[iso3]
             for ch in rating_changes(m, name, ed, rows[year][iso3], prev, rows[prev_year][iso3],
-                                     direction or ed.direction):
+                                     direction or ed.direction, prov.get((iso3, year))):
                 if changed_only and ch["verb"] == "remains":
                     continue
                 out.append({"country": names[iso3], "iso3": iso3, "edition": year,

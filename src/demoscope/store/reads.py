@@ -270,6 +270,27 @@ def edition_rows(read: Reader, methodology: str, up_to: int = 9999,
     return {y: dict(rows) for y, rows in sorted(out.items())}
 
 
+def _filters(methodology: str, first: int | None, last: int | None,
+             iso3s: Iterable[str] | None, categories: Iterable[str] | None = None
+             ) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause (over ``ratings r`` joined to ``editions e``) and its parameters for
+    editions ``first``..``last`` (either open) and optionally some countries and categories."""
+    where = ["e.methodology = :m"]
+    params: dict[str, Any] = {"m": methodology}
+    if first is not None:
+        where.append("e.year >= :lo")
+        params["lo"] = first
+    if last is not None:
+        where.append("e.year <= :hi")
+        params["hi"] = last
+    codes, cats = list(iso3s or ()), [c.upper() for c in categories or ()]
+    if codes:
+        where.append("r.country_iso3 " + _in("c", codes, params))
+    if cats:
+        where.append("r.category " + _in("k", cats, params))
+    return " AND ".join(where), params
+
+
 class Rating(NamedTuple):
     """One stored rating, on its edition's own scale."""
 
@@ -285,22 +306,10 @@ def ratings(read: Reader, methodology: str, *, first: int | None = None, last: i
     """Ratings of editions ``first``..``last`` (inclusive; either open), optionally of some
     countries and categories, ordered by ISO code, edition and category code. The one query
     behind the exports, ``demoscope.load()`` and ``/api/v1/ratings``."""
-    where = ["e.methodology = :m"]
-    params: dict[str, Any] = {"m": methodology}
-    if first is not None:
-        where.append("e.year >= :lo")
-        params["lo"] = first
-    if last is not None:
-        where.append("e.year <= :hi")
-        params["hi"] = last
-    codes, cats = list(iso3s or ()), [c.upper() for c in categories or ()]
-    if codes:
-        where.append("r.country_iso3 " + _in("c", codes, params))
-    if cats:
-        where.append("r.category " + _in("k", cats, params))
+    where, params = _filters(methodology, first, last, iso3s, categories)
     rows = read(
         "SELECT r.country_iso3, e.year, r.category, r.value_x100 FROM ratings r "
-        f"JOIN editions e ON e.id = r.edition_id WHERE {' AND '.join(where)} "
+        f"JOIN editions e ON e.id = r.edition_id WHERE {where} "
         "ORDER BY r.country_iso3, e.year, r.category", params)
     return [Rating(i, y, c, Fraction(v, 100)) for i, y, c, v in rows]
 
@@ -916,25 +925,23 @@ def source_urls(read: Reader, methodology: str) -> dict[tuple[str, int], str]:
 
 class Provenance(NamedTuple):
     """Where a stored rating comes from and why it is what it is: what a published report
-    cites for each value and each change."""
+    and the API cite for each value and each change."""
 
     source: str
     source_url: str | None
     justification: str | None
 
 
-def provenance(read: Reader, methodology: str, year: int, iso3: str | None = None
-               ) -> dict[tuple[str, str], Provenance]:
-    """``{(iso3, category): Provenance}`` of one edition's ratings (of one country, or all)."""
-    params: dict[str, Any] = {"m": methodology, "y": year}
-    sql = ("SELECT r.country_iso3, r.category, r.source, r.source_url, r.justification "
-           "FROM ratings r JOIN editions e ON e.id = r.edition_id "
-           "WHERE e.methodology = :m AND e.year = :y")
-    if iso3 is not None:
-        sql += " AND r.country_iso3 = :iso3"
-        params["iso3"] = iso3
-    return {(i, c): Provenance(s or "", u, j) for i, c, s, u, j in read(sql, params)}
-
+def provenance(read: Reader, methodology: str, *, first: int | None = None,
+               last: int | None = None, iso3s: Iterable[str] | None = None
+               ) -> dict[tuple[str, int, str], Provenance]:
+    """``{(iso3, edition, category): Provenance}`` of the ratings of editions
+    ``first``..``last`` (inclusive; either open), optionally of some countries."""
+    where, params = _filters(methodology, first, last, iso3s)
+    rows = read("SELECT r.country_iso3, e.year, r.category, r.source, r.source_url, "
+                "r.justification FROM ratings r JOIN editions e ON e.id = r.edition_id "
+                f"WHERE {where}", params)
+    return {(i, y, c): Provenance(s or "", u, j) for i, y, c, s, u, j in rows}
 
 class SourcedRating(NamedTuple):
     """A stored rating with its provenance (a data release prints both)."""
@@ -948,13 +955,14 @@ class SourcedRating(NamedTuple):
     justification: str | None
 
 
-def sourced_ratings(read: Reader, methodology: str, last: int) -> list[SourcedRating]:
+def sourced_ratings(read: Reader, methodology: str, *, last: int | None = None
+                    ) -> list[SourcedRating]:
     """Every rating of the editions up to ``last`` with its provenance, ordered by ISO code,
     edition and category code: the rows of a data release."""
+    where, params = _filters(methodology, None, last, None)
     rows = read(
         "SELECT r.country_iso3, e.year, r.category, r.value_x100, r.source, r.source_url, "
         "r.justification FROM ratings r JOIN editions e ON e.id = r.edition_id "
-        "WHERE e.methodology = :m AND e.year <= :y ORDER BY r.country_iso3, e.year, r.category",
-        {"m": methodology, "y": last})
+        f"WHERE {where} ORDER BY r.country_iso3, e.year, r.category", params)
     return [SourcedRating(i, y, c, Fraction(v, 100), s or "", u, j)
             for i, y, c, v, s, u, j in rows]
