@@ -14,10 +14,13 @@ import hashlib
 from demoscope.errors import ConfigError
 
 
-def html_to_pdf(html: str, *, title: str | None = None, timestamp: bool = False) -> bytes:
+def html_to_pdf(html: str, *, title: str | None = None, subject: str | None = None,
+                timestamp: bool = False) -> bytes:
     """The PDF of an HTML document (no external resource is fetched: everything is inline).
 
-    ``timestamp`` writes the creation date; by default the same HTML gives the same bytes."""
+    ``title`` and ``subject`` go into the document information (a report's subject names its
+    data version); ``timestamp`` writes the creation date; by default the same HTML gives the
+    same bytes."""
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: pango or its libraries are missing
@@ -30,6 +33,8 @@ def html_to_pdf(html: str, *, title: str | None = None, timestamp: bool = False)
     doc = weasyprint.HTML(string=html, url_fetcher=no_fetch, base_url=".").render()
     if title:
         doc.metadata.title = title
+    if subject:
+        doc.metadata.description = subject
     ident = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
     out = doc.write_pdf(identifier=ident, uncompressed_pdf=False)
     if timestamp:

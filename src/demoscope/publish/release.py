@@ -37,6 +37,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from typing_extensions import TypedDict
+
 from demoscope import exports
 from demoscope.countries import registry
 from demoscope.errors import DataError, NotFound
@@ -449,3 +451,107 @@ def verify(folder: Path) -> list[str]:
         if hashlib.sha256((folder / name).read_bytes()).hexdigest() != digest:
             bad.append(name)
     return bad
+
+
+# -- the releases folder (what the web site lists and serves) ----------------------------------
+
+
+class ReleaseChange(TypedDict):
+    """One changed cell of a release against its previous one (a row of ``changes.csv``)."""
+
+    iso3: str
+    country: str
+    edition: int
+    category: str
+    old: str
+    new: str
+    kind: str
+    correction: bool
+    source: str
+    reason: str
+
+
+class ReleaseEntry(TypedDict):
+    """A release in the releases folder, as its ``release.json`` and ``changes.csv`` say."""
+
+    name: str
+    edition: int
+    label: str
+    data_version: str
+    previous_edition: int | None
+    previous_data_version: str | None
+    changes: int
+    corrections: int
+    files: list[str]
+    zip: str | None
+    change_list: list[ReleaseChange]
+
+
+def _release_dirs(folder: Path) -> list[Path]:
+    """Release folders directly inside ``folder`` (real folders with a release.json; a
+    symbolic link is not followed)."""
+    if not folder.is_dir():
+        return []
+    return [p for p in folder.iterdir()
+            if p.is_dir() and not p.is_symlink() and (p / "release.json").is_file()]
+
+
+def _version_key(label: str) -> tuple[str, int]:
+    dataset, _, serial = label.rpartition("+")
+    return (dataset, int(serial)) if serial.isdigit() else (label, -1)
+
+
+def list_releases(folder: Path, *, changes: int = 200) -> list[ReleaseEntry]:
+    """The releases in ``folder`` (``DEMOSCOPE_RELEASES_DIR``), newest edition and data
+    version first, each with up to ``changes`` of its changed cells. A folder whose files do
+    not parse is left out (it is not a demoscope release)."""
+    out: list[ReleaseEntry] = []
+    for path in _release_dirs(folder):
+        try:
+            meta = json.loads((path / "release.json").read_text("utf-8"))
+            with (path / "changes.csv").open(encoding="utf-8", newline="") as fh:
+                rows = list(csv.DictReader(fh))
+            prev = meta.get("previous") or {}
+            zipped = path.with_name(path.name + ".zip")
+            out.append({
+                "name": path.name, "edition": int(meta["edition"]),
+                "label": str(meta.get("label", meta["edition"])),
+                "data_version": str(meta["data_version"]),
+                "previous_edition": prev.get("edition"),
+                "previous_data_version": prev.get("data_version"),
+                "changes": int(meta.get("changes", len(rows))),
+                "corrections": int(meta.get("corrections", 0)),
+                "files": [f for f in meta.get("files", []) if (path / f).is_file()]
+                + ["release.json", SUMS],
+                "zip": zipped.name if zipped.is_file() and not zipped.is_symlink() else None,
+                "change_list": [{
+                    "iso3": r["iso3"], "country": r["country"], "edition": int(r["edition"]),
+                    "category": r["category"], "old": r["old"], "new": r["new"],
+                    "kind": r["kind"], "correction": r["correction"] == "yes",
+                    "source": r["source"], "reason": r["reason"]} for r in rows[:changes]],
+            })
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+    out.sort(key=lambda e: (e["edition"], _version_key(e["data_version"])), reverse=True)
+    return out
+
+
+def release_file(folder: Path, name: str, file: str | None = None) -> Path:
+    """The path of a file of a listed release (``file`` None: its zip), or :class:`NotFound`.
+
+    Only names a release lists (its ``SHA256SUMS``, and the sums file itself) are served:
+    nothing else in the folder can be reached, whatever the URL says."""
+    found = next((p for p in _release_dirs(folder) if p.name == name), None)
+    if found is None:
+        raise NotFound(f"no release {name!r} in the releases folder", field="release")
+    if file is None:
+        zipped = found.with_name(found.name + ".zip")
+        if zipped.is_file() and not zipped.is_symlink():
+            return zipped
+        raise NotFound(f"release {name!r} has no zip", field="file")
+    listed = {line.partition("  ")[2] for line in
+              (found / SUMS).read_text("utf-8").splitlines()} if (found / SUMS).is_file() else set()
+    path = found / file
+    if file in listed | {SUMS} and path.is_file() and not path.is_symlink():
+        return path
+    raise NotFound(f"release {name!r} has no file {file!r}", field="file")

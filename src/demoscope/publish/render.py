@@ -46,7 +46,7 @@ def report_bytes(report: CountryReport, fmt: str) -> bytes:
     if f == "html":
         return page.encode("utf-8")
     return pdf.html_to_pdf(page, title=f"{report.country} — {report.methodology} "
-                           f"{report.edition_label}")
+                           f"{report.edition_label}", subject=_stamp(report.data_version))
 
 
 def overview_bytes(o: EditionOverview, fmt: str) -> bytes:
@@ -57,7 +57,22 @@ def overview_bytes(o: EditionOverview, fmt: str) -> bytes:
     page = html.edition_overview(o)
     if f == "html":
         return page.encode("utf-8")
-    return pdf.html_to_pdf(page, title=f"{o.methodology} {o.edition_label}: edition overview")
+    return pdf.html_to_pdf(page, title=f"{o.methodology} {o.edition_label}: edition overview",
+                           subject=_stamp(o.data_version))
+
+
+def _stamp(version: str | None) -> str | None:
+    return f"demoscope, data version {version}" if version else None
+
+
+def report_model(read: Reader, m: Methodology, iso3: str, year: int,
+                 draft: ReportDraft | None = None, *, data_version: str | None = None
+                 ) -> CountryReport:
+    """The country report of ``iso3`` in ``year``, built: with ``draft``, else with the
+    published draft if any (:func:`~demoscope.publish.drafts.published_draft`)."""
+    if draft is None:
+        draft = published_draft(read, m, iso3, year)
+    return assemble.country_report(read, m, iso3, year, draft, data_version=data_version)
 
 
 def render_report(read: Reader, m: Methodology, iso3: str, year: int, fmt: str,
@@ -65,10 +80,7 @@ def render_report(read: Reader, m: Methodology, iso3: str, year: int, fmt: str,
     """The country report of ``iso3`` in ``year`` as bytes of ``fmt`` (one library call);
     without a ``draft``, the published one if any (:func:`~demoscope.publish.drafts.published_draft`)."""
     fmt = check_format(fmt)
-    if draft is None:
-        draft = published_draft(read, m, iso3, year)
-    return report_bytes(assemble.country_report(read, m, iso3, year, draft,
-                                                data_version=data_version), fmt)
+    return report_bytes(report_model(read, m, iso3, year, draft, data_version=data_version), fmt)
 
 
 def render_overview(read: Reader, m: Methodology, year: int, fmt: str, *,
@@ -87,8 +99,7 @@ def file_name(iso3: str, year: int, fmt: str) -> str:
 def _reports(read: Reader, m: Methodology, iso3: str, year: int, formats: tuple[str, ...],
              data_version: str) -> dict[str, bytes]:
     """One country's report in every format asked (built once, rendered per format)."""
-    report = assemble.country_report(read, m, iso3, year, published_draft(read, m, iso3, year),
-                                     data_version=data_version)
+    report = report_model(read, m, iso3, year, data_version=data_version)
     return {f: report_bytes(report, f) for f in formats}
 
 

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -34,9 +35,11 @@ API_PREFIX = "/api/v1"
 DIRECTION_FIELDS = ("direction", "edition_direction")
 
 
-def create_app(database_url: str | None = None, methodology: Methodology | None = None) -> FastAPI:
+def create_app(database_url: str | None = None, methodology: Methodology | None = None,
+               releases_dir: Path | None = None) -> FastAPI:
     """The web site and API over ``database_url`` (default: the configured database), documented
-    and computed with ``methodology`` (default: the configured one)."""
+    and computed with ``methodology`` (default: the configured one); the data page lists the
+    releases in ``releases_dir`` (default: the configured one, ``DEMOSCOPE_RELEASES_DIR``)."""
     from demoscope.config import get_settings
 
     settings = get_settings()
@@ -61,6 +64,7 @@ def create_app(database_url: str | None = None, methodology: Methodology | None 
     app.state.methodology = m
     app.state.read = read
     app.state.models = ReadModels(read)
+    app.state.releases_dir = releases_dir or settings.releases_dir
     # innermost first; the read-model middleware is the outermost (see its docstring)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["ETag", "X-Demoscope-Data-Version"],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
@@ -35,6 +36,7 @@ class Context:
     m: Methodology
     models: ReadModels
     version: DataVersion | None
+    releases_dir: Path  # the data releases the site lists (``DEMOSCOPE_RELEASES_DIR``)
 
     def direction(self, label: str | None) -> Direction | None:
         """A ``direction`` parameter (``1_best``/``7_best``; empty = each edition's own)."""
@@ -47,7 +49,8 @@ class Context:
 
 def context(request: Request) -> Context:
     state = request.app.state
-    return Context(state.read, state.methodology, state.models, request.scope.get(VERSION_KEY))
+    return Context(state.read, state.methodology, state.models, request.scope.get(VERSION_KEY),
+                   state.releases_dir)
 
 
 Ctx = Annotated[Context, Depends(context)]

@@ -65,7 +65,8 @@ class ServeReadModels:
 
     def __init__(self, app: ASGIApp, models: ReadModels, capacity: int = 4096,
                  max_bytes: int = 64 * 1024 * 1024,
-                 skip: tuple[str, ...] = ("/static/", "/static-vendor/", "/favicon.ico")) -> None:
+                 skip: tuple[str, ...] = ("/static/", "/static-vendor/", "/static-publish/",
+                                          "/favicon.ico")) -> None:
         self.app = app
         self.models = models
         self.capacity = capacity

@@ -79,15 +79,17 @@ def page_globals(m: Methodology) -> dict[str, Any]:
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200,
-           headers: dict[str, str] | None = None) -> Response:
+           headers: dict[str, str] | None = None, *, prebuilt: bool = True) -> Response:
     """A page: 200 answers carry an ETag (and are kept for this data version by the
-    read-model middleware), others (errors) are sent as they are."""
+    read-model middleware), others (errors) are sent as they are. ``prebuilt=False`` for a
+    page that depends on more than the data and the URL (e.g. files in a folder): it is
+    built on every request."""
     m: Methodology = request.app.state.methodology
     version = request.scope.get(VERSION_KEY)
     html = environment().get_template(template).render(
         request=request, m=m, path=request.url.path, version=version.label if version else None,
         **page_globals(m), **context).encode()
-    if status != 200:
+    if status != 200 or not prebuilt:
         return Response(html, status_code=status, media_type="text/html; charset=utf-8",
                         headers=headers)
     return prebuilt_response(request, Prebuilt(html, "text/html; charset=utf-8", etag_of(html),

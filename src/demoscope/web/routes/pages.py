@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from demoscope import exports
@@ -18,7 +18,12 @@ from demoscope.countries import Country, registry
 from demoscope.errors import UnknownCountry
 from demoscope.methodology import Direction, Methodology, eras
 from demoscope.numbers import fmt
+from demoscope.publish import html as publication
+from demoscope.publish import release
+from demoscope.publish.model import CountryReport, EditionOverview
+from demoscope.publish.render import MEDIA_TYPES, file_name, overview_bytes, report_bytes, report_model
 from demoscope.read import coverage, indexes, overview, series, tables
+from demoscope.read.cache import etag_of
 from demoscope.read.scorecard import CountryYear, country_year, scorecard
 from demoscope.store import reads
 from demoscope.web import charts
@@ -31,7 +36,8 @@ DirectionQ = Annotated[str | None, Query(description="A direction label, or empt
                                           "edition's own scale.")]
 MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         "parquet": "application/vnd.apache.parquet"}
+         "parquet": "application/vnd.apache.parquet", "md": "text/markdown; charset=utf-8",
+         "zip": "application/zip"}
 
 
 Fmt = Literal["csv", "xlsx"]
@@ -293,13 +299,109 @@ async def ranking_page(request: Request, ctx: Ctx, edition: int | None = None,
 
 
 @router.get("/data")
-async def data_page(request: Request, ctx: Ctx) -> Response:
+def data_page(request: Request, ctx: Ctx) -> Response:
+    """Downloads, the codebook and the data releases of the releases folder. Built on every
+    request: a release written by ``demoscope release`` changes the folder, not the data
+    version."""
     m = ctx.m
     return render(request, "data.html", {
         "title": "Data", "total": reads.count_ratings(ctx.read), "formats": exports.FORMATS,
         "tidy": exports.codebook(m), "wide": exports.codebook(m, wide=True),
         "reconstructed": exports.table_codebook(m, "reconstructed"),
-        "scores": exports.table_codebook(m, "scores")})
+        "scores": exports.table_codebook(m, "scores"),
+        "releases": release.list_releases(ctx.releases_dir)},
+        headers={"Cache-Control": "no-cache"}, prebuilt=False)
+
+
+@router.get("/data/releases/{name}.zip")
+def release_zip(ctx: Ctx, name: str) -> Response:
+    return FileResponse(release.release_file(ctx.releases_dir, name), media_type=MEDIA["zip"],
+                        filename=f"{name}.zip")
+
+
+@router.get("/data/releases/{name}/{file}")
+def release_download(ctx: Ctx, name: str, file: str) -> Response:
+    """A file of a listed release (only the names its SHA256SUMS lists)."""
+    path = release.release_file(ctx.releases_dir, name, file)
+    kind = path.suffix.lstrip(".")
+    media = MEDIA.get(kind, "text/plain; charset=utf-8")
+    inline = kind in ("md", "csv", "json", "") or path.name.endswith(".meta.json")
+    return FileResponse(path, media_type=media, filename=file,
+                        content_disposition_type="inline" if inline else "attachment")
+
+
+# -- publications: country reports and edition overviews -----------------------------------
+
+
+def _report(ctx: Ctx, iso3: str, year: int) -> CountryReport:
+    """The built report of one country-edition at this request's data version."""
+    label = ctx.version.label if ctx.version else None
+    return ctx.model(("report", iso3, year), lambda: report_model(
+        ctx.read, ctx.m, iso3, year, data_version=label)).value
+
+
+def _file(request: Request, ctx: Ctx, body: bytes, kind: str, name: str) -> Response:
+    """A report as a file: its media type and name, kept for this data version."""
+    return prebuilt_response(request, Prebuilt(
+        body, MEDIA_TYPES[kind], etag_of(body), PAGE_CACHE, ctx.version,
+        {"Content-Disposition": f'inline; filename="{name}"'}))
+
+
+@router.get("/countries/{iso3}/editions/{year}/report")
+def report_page(request: Request, ctx: Ctx, iso3: str, year: int) -> Response:
+    """The country report in the published structure, inside the site."""
+    c = registry().resolve(iso3)
+    if c.iso3 != iso3:
+        return RedirectResponse(f"/countries/{c.iso3}/editions/{year}/report", status_code=301)
+    r = _report(ctx, c.iso3, year)
+    base = f"/countries/{c.iso3}/editions/{r.edition}/report"
+    body = publication.country_report_body(r, links=[
+        ("Markdown", f"{base}.md"), ("PDF", f"{base}.pdf"),
+        (f"Edition overview {r.edition_label}", f"/editions/{r.edition}/overview"),
+        (f"{r.country}: every edition", f"/countries/{c.iso3}")])
+    return render(request, "publication.html", {
+        "title": f"{r.country}: country report {r.edition_label}", "body": body})
+
+
+@router.get("/countries/{iso3}/editions/{year}/report.{kind}")
+def report_file(request: Request, ctx: Ctx, iso3: str, year: int,
+                kind: Literal["md", "pdf"]) -> Response:
+    """The country report as Markdown (reads back with ``demoscope ingest``) or PDF (A4)."""
+    c = registry().resolve(iso3)
+    if c.iso3 != iso3:
+        return RedirectResponse(f"/countries/{c.iso3}/editions/{year}/report.{kind}",
+                                status_code=301)
+    r = _report(ctx, c.iso3, year)
+    return _file(request, ctx, report_bytes(r, kind), kind, file_name(c.iso3, r.edition, kind))
+
+
+def _publication_overview(ctx: Ctx, year: int) -> EditionOverview:
+    from demoscope.publish.assemble import edition_overview
+
+    label = ctx.version.label if ctx.version else None
+    return ctx.model(("publication-overview", year), lambda: edition_overview(
+        ctx.read, ctx.m, year, data_version=label)).value
+
+
+@router.get("/editions/{year}/overview")
+def overview_page(request: Request, ctx: Ctx, year: int) -> Response:
+    """The edition overview: every country, the regime groups and chart, regional averages,
+    the largest improvements and declines with their justifications."""
+    o = _publication_overview(ctx, year)
+    base = f"/editions/{o.edition}/overview"
+    body = publication.edition_overview_body(
+        o, links=[("Markdown", f"{base}.md"), ("PDF", f"{base}.pdf"),
+                  ("Sortable table", f"/editions/{o.edition}")],
+        report_href=lambda iso3: f"/countries/{iso3}/editions/{o.edition}/report")
+    return render(request, "publication.html", {
+        "title": f"{ctx.m.name} {o.edition_label}: edition overview", "body": body})
+
+
+@router.get("/editions/{year}/overview.{kind}")
+def overview_file(request: Request, ctx: Ctx, year: int, kind: Literal["md", "pdf"]) -> Response:
+    o = _publication_overview(ctx, year)
+    return _file(request, ctx, overview_bytes(o, kind), kind,
+                 f"{ctx.m.code}-{o.edition}-overview.{kind}")
 
 
 @router.get("/data/{table}.{fmt_name}")

@@ -1,0 +1,132 @@
+"""Report and overview pages of the site in a real browser (Debian's chromium), served under
+a strict Content-Security-Policy as an enforcing header: no inline script or style may run,
+nothing may load from elsewhere. A violation is a console error, so a page that needs
+anything the policy forbids fails here."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+#: As strict as a site with no inline code can be (what the security headers are to send).
+STRICT = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+          "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; "
+          "frame-ancestors 'none'")
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("DEMOSCOPE_REQUIRE_BROWSER") == "1":
+        raise RuntimeError(f"{CHROMIUM} is missing but DEMOSCOPE_REQUIRE_BROWSER=1")
+    pytestmark.append(pytest.mark.skip(reason=f"{CHROMIUM} is not installed"))
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _with_policy(app):
+    """The app with the strict policy on every response."""
+    async def wrapped(scope, receive, send):
+        async def send_with(message):
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", ()),
+                                                  (b"content-security-policy", STRICT.encode())]}
+            await send(message)
+        await app(scope, receive, send_with if scope["type"] == "http" else send)
+    return wrapped
+
+
+@pytest.fixture(scope="module")
+def strict_server(tmp_path_factory):
+    import uvicorn
+
+    from demoscope.countries import registry
+    from demoscope.methodology import nit
+    from demoscope.services.setup import set_up_database
+    from demoscope.store.db import get_engine
+    from demoscope.web.app import create_app
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('strict') / 'strict.db'}"
+    set_up_database(get_engine(url), nit(), registry())
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(_with_policy(create_app(url)), host="127.0.0.1",
+                                          port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+def _visit(browser, url: str, width: int = 1280):
+    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 500)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("requestfailed", lambda req: errors.append(f"failed: {req.url}"))
+    resp = pg.goto(url, wait_until="networkidle")
+    assert resp is not None and resp.status == 200
+    assert resp.headers["content-security-policy"] == STRICT
+    return context, pg, errors
+
+
+@pytest.mark.parametrize(("path", "shot"), [
+    ("/countries/KAZ/editions/2008/report", "site_report_kaz_2008"),
+    ("/editions/2009/overview", "site_overview_2009")])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_publication_pages_under_a_strict_policy(browser, strict_server, path, shot, width):
+    context, pg, errors = _visit(browser, strict_server + path, width)
+    assert pg.locator("h1").count() == 1
+    article = pg.locator("article.publication")
+    assert article.count() == 1
+    # the reports' stylesheet is applied (a file the policy allows), inside the site's layout
+    assert pg.locator("header.site nav").count() == 1
+    assert pg.evaluate("getComputedStyle(document.querySelector('.publication .figures')"
+                       " || document.querySelector('.publication .regime-grid')).display") == "grid"
+    assert pg.locator("svg").count() >= 1
+    if width < 500:
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width + 2
+    pg.keyboard.press("Tab")
+    assert pg.evaluate("document.activeElement.textContent") == "Skip to content"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"{shot}_{width}.png"), full_page=True)
+    assert errors == []
+    context.close()
+
+
+def test_overview_links_to_each_report(browser, strict_server):
+    context, pg, errors = _visit(browser, strict_server + "/editions/2009/overview")
+    pg.locator("article.publication table.overview-table a", has_text="Kazakhstan").click()
+    pg.wait_for_load_state("networkidle")
+    assert pg.url.endswith("/countries/KAZ/editions/2009/report")
+    assert pg.locator("h1").inner_text() == "Kazakhstan"
+    assert errors == []
+    context.close()
