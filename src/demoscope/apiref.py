@@ -31,6 +31,8 @@ MODULES = [
     "demoscope.workflow.drafts",
     "demoscope.store.reads", "demoscope.store.writes", "demoscope.store.db",
     "demoscope.reports",
+    "demoscope.publish.drafts", "demoscope.publish.model", "demoscope.publish.assemble",
+    "demoscope.publish.render", "demoscope.publish.release",
 ]
 
 
