@@ -400,6 +400,8 @@ def _change_row(c: CellChange) -> dict[str, Any]:
 
 
 def changes_markdown(rel: Release, m: Methodology) -> str:
+    """``CHANGES.md``: what changed against the previous release, one table row per cell
+    (corrections of published values in bold), or why nothing is listed."""
     out = [f"# Changes in the {m.name} data release {m.edition(rel.edition).label}", "",
            f"Data version: {rel.data_version}.", ""]
     if rel.previous is None:
