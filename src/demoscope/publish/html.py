@@ -162,6 +162,12 @@ def country_report(r: CountryReport) -> str:
     return _page(country_report_body(r), f"{r.country} — {r.methodology} {r.edition_label}")
 
 
+def country_report_stub() -> str:
+    """A saved page with the publications' stylesheet and no content (for warming up the PDF
+    engine: fonts and CSS parsed once)."""
+    return _page(Markup("<p>demoscope</p>"), "demoscope")
+
+
 def edition_overview_body(o: EditionOverview, *, links: Links = (),
                           report_href: ReportHref | None = None) -> Markup:
     """The edition overview as one ``<article class="publication overview-report">``."""
