@@ -24,18 +24,6 @@ if not Path(CHROMIUM).exists():
     pytestmark.append(pytest.mark.skip(reason=f"{CHROMIUM} is not installed"))
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
-
-
 def _open(browser, page_html: str, tmp_path: Path, width: int = 1280):
     path = tmp_path / "page.html"
     path.write_text(page_html, encoding="utf-8")

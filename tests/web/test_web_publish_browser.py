@@ -6,8 +6,6 @@ anything the policy forbids fails here."""
 from __future__ import annotations
 
 import os
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -27,14 +25,6 @@ if not Path(CHROMIUM).exists():
     pytestmark.append(pytest.mark.skip(reason=f"{CHROMIUM} is not installed"))
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _with_policy(app):
     """The app with the strict policy on every response."""
     async def wrapped(scope, receive, send):
@@ -48,41 +38,11 @@ def _with_policy(app):
 
 
 @pytest.fixture(scope="module")
-def strict_server(tmp_path_factory):
-    import uvicorn
-
-    from demoscope.countries import registry
-    from demoscope.methodology import nit
-    from demoscope.services.setup import set_up_database
-    from demoscope.store.db import get_engine
+def strict_server(built_in_url, serve):
     from demoscope.web.app import create_app
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('strict') / 'strict.db'}"
-    set_up_database(get_engine(url), nit(), registry())
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(_with_policy(create_app(url)), host="127.0.0.1",
-                                          port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
+    with serve(_with_policy(create_app(built_in_url))) as url:
+        yield url
 
 
 def _visit(browser, url: str, width: int = 1280):
