@@ -160,7 +160,7 @@ def test_data_page_lists_releases_with_their_changes(release_client, releases):
     assert r.status_code == 200 and r.headers["cache-control"] == "no-cache"
     html = r.text
     assert html.index(second.name) < html.index(first.name)  # newest first
-    assert "1 changed cell, 1 correction of published values" in html
+    assert "1 changed cell, 1 correction of published values (1 changed)" in html
     assert "An invented correction." in html and "Built without a previous release" in html
     assert f'href="/data/releases/{second.name}.zip"' in html
     got = release_client.get(f"/data/releases/{second.name}/changes.csv")
@@ -179,6 +179,19 @@ def test_data_page_lists_releases_with_their_changes(release_client, releases):
 def test_only_listed_release_files_are_served(release_client, releases, path):
     r = release_client.get(path.format(name=releases[2].name))
     assert r.status_code == 404
+
+
+def test_corrections_come_first_among_the_added_cells_of_a_new_edition(db_url, releases):
+    from demoscope.publish.release import build_release, list_releases, write_release
+    from demoscope.store.reads import reader_for_url
+
+    folder, first, _second = releases
+    rel = build_release(reader_for_url(db_url), nit(), 2009, previous=folder / first.name)
+    write_release(rel, folder / rel.name)
+    entry = next(e for e in list_releases(folder) if e["name"] == rel.name)
+    assert entry["kinds"]["changed"] == 1 and entry["kinds"]["added"] > 100
+    assert entry["change_list"][0]["correction"] and entry["change_list"][0]["iso3"] == "KAZ"
+    assert len(list_releases(folder, changes=5)[0]["change_list"]) == 5
 
 
 def test_a_new_release_shows_without_a_write(release_client, releases, db_url):

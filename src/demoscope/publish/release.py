@@ -484,6 +484,7 @@ class ReleaseEntry(TypedDict):
     previous_data_version: str | None
     changes: int
     corrections: int
+    kinds: dict[str, int]  # changed cells by kind: added, changed, removed
     files: list[str]
     zip: str | None
     change_list: list[ReleaseChange]
@@ -505,14 +506,20 @@ def _version_key(label: str) -> tuple[str, int]:
 
 def list_releases(folder: Path, *, changes: int = 200) -> list[ReleaseEntry]:
     """The releases in ``folder`` (``DEMOSCOPE_RELEASES_DIR``), newest edition and data
-    version first, each with up to ``changes`` of its changed cells. A folder whose files do
-    not parse is left out (it is not a demoscope release)."""
+    version first, each with up to ``changes`` of its changed cells: corrections of published
+    values first, then other changed or removed cells, then cells added (a new edition adds a
+    few hundred). A folder whose files do not parse is left out (it is not a demoscope
+    release)."""
     out: list[ReleaseEntry] = []
     for path in _release_dirs(folder):
         try:
             meta = json.loads((path / "release.json").read_text("utf-8"))
             with (path / "changes.csv").open(encoding="utf-8", newline="") as fh:
                 rows = list(csv.DictReader(fh))
+            rows.sort(key=lambda r: (r["correction"] != "yes", r["kind"] == "added"))
+            kinds: dict[str, int] = {}
+            for r in rows:
+                kinds[r["kind"]] = kinds.get(r["kind"], 0) + 1
             prev = meta.get("previous") or {}
             zipped = path.with_name(path.name + ".zip")
             out.append({
@@ -522,7 +529,7 @@ def list_releases(folder: Path, *, changes: int = 200) -> list[ReleaseEntry]:
                 "previous_edition": prev.get("edition"),
                 "previous_data_version": prev.get("data_version"),
                 "changes": int(meta.get("changes", len(rows))),
-                "corrections": int(meta.get("corrections", 0)),
+                "corrections": int(meta.get("corrections", 0)), "kinds": kinds,
                 "files": [f for f in meta.get("files", []) if (path / f).is_file()]
                 + ["release.json", SUMS],
                 "zip": zipped.name if zipped.is_file() and not zipped.is_symlink() else None,
