@@ -131,3 +131,18 @@ def test_bad_previous_and_unsafe_targets_are_refused(read, tmp_path):
     with pytest.raises(UnsafeTarget):
         release.write_release(release.build_release(read, nit(), 2008), target)
     assert not (tmp_path / "elsewhere").exists()
+
+
+def test_changes_md_lists_corrections_first(engine, read_db, tmp_path):
+    from demoscope.services.rating import rate
+
+    m = nit()
+    first = release.write_release(release.build_release(read_db, m, 2008), tmp_path / "r2008")[0]
+    rate(engine, m, "KAZ", 2008, "EP", frac("6.50"), source="panel",
+         justification="An invented correction of a published value.")
+    rel = release.build_release(read_db, m, 2009, previous=first)
+    md = rel.files["CHANGES.md"].decode()
+    head, rest = md.split("## Every changed cell")
+    assert "## Corrections of published values" in head
+    assert head.count("| Kazakhstan | 2008 | EP | 6.75 | 6.50 | **yes** |") == 1
+    assert rest.count("| **yes** |") == 1 and rest.count("| no |") == len(rel.changes) - 1

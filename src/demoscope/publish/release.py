@@ -401,7 +401,8 @@ def _change_row(c: CellChange) -> dict[str, Any]:
 
 def changes_markdown(rel: Release, m: Methodology) -> str:
     """``CHANGES.md``: what changed against the previous release, one table row per cell
-    (corrections of published values in bold), or why nothing is listed."""
+    (corrections of published values in bold, and listed first on their own when other cells
+    changed too, e.g. a new edition's), or why nothing is listed."""
     out = [f"# Changes in the {m.name} data release {m.edition(rel.edition).label}", "",
            f"Data version: {rel.data_version}.", ""]
     if rel.previous is None:
@@ -412,13 +413,19 @@ def changes_markdown(rel: Release, m: Methodology) -> str:
     out += [f"Compared with the release of edition {p.get('edition')} (data version "
             f"{p.get('data_version')}): {len(rel.changes)} changed cell(s), "
             f"{sum(c.correction for c in rel.changes)} correction(s) of published values.", ""]
-    if rel.changes:
+    corrections = [c for c in rel.changes if c.correction]
+    for title, cells in (("Corrections of published values", corrections),
+                         ("Every changed cell", rel.changes)):
+        if not cells or (title != "Every changed cell" and len(cells) == len(rel.changes)):
+            continue
+        if corrections and len(corrections) != len(rel.changes):
+            out += [f"## {title}", ""]
         out += ["| country | edition | category | old | new | correction | source | reason |",
                 "|:---|---:|:---|---:|---:|:---|:---|:---|"]
-        for c in rel.changes:
-            cells = [c.country or c.iso3, str(c.edition), c.category, c.old or "—", c.new or "—",
-                     "**yes**" if c.correction else "no", c.source, c.reason]
-            out.append("| " + " | ".join(x.replace("|", "\\|").replace("\n", " ") for x in cells)
+        for c in cells:
+            row = [c.country or c.iso3, str(c.edition), c.category, c.old or "—", c.new or "—",
+                   "**yes**" if c.correction else "no", c.source, c.reason]
+            out.append("| " + " | ".join(x.replace("|", "\\|").replace("\n", " ") for x in row)
                        + " |")
         out.append("")
     return "\n".join(out)
