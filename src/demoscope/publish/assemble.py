@@ -43,8 +43,8 @@ from demoscope.publish.model import (
 from demoscope.read import overview as ov
 from demoscope.read import series as sr
 from demoscope.read.scorecard import Change as ChangeEntry
-from demoscope.read.scorecard import scorecard
-from demoscope.scoring import uncompared_sentence
+from demoscope.read.scorecard import Scorecard, scorecard
+from demoscope.scoring import change_sentence, change_verb, uncompared_sentence
 from demoscope.store import reads
 from demoscope.store.reads import Reader
 
@@ -125,13 +125,16 @@ def ratings_table(m: Methodology, ed: Edition, series: Sequence[sr.SeriesEntry])
     for code in codes:
         values = tuple(_f(by_year[y]["ratings"].get(code)) if y in by_year else None for y in cols)
         partial = not all(e.uses(code) for e in eds)
-        rows.append(TableRow(code, m.category_name(code, ed), values, "*" if partial else ""))
-    rows.append(TableRow(m.score.code, m.score.name, tuple(
-        _f(by_year[y]["democracy_score"]) if y in by_year else None for y in cols)))
+        rows.append(TableRow(code, m.category_name(code, ed), values, "*" if partial else "",
+                             tuple(v is None and e.uses(code) for v, e in zip(values, eds,
+                                                                              strict=True))))
+    scores = tuple(_f(by_year[y]["democracy_score"]) if y in by_year else None for y in cols)
+    rows.append(TableRow(m.score.code, m.score.name, scores, "", tuple(v is None for v in scores)))
     if m.percentage is not None and _publishes_percentage(m, ed):
-        rows.append(TableRow(m.percentage.code, m.percentage.name, tuple(
-            _f(by_year[y]["democracy_percentage"]) if y in by_year and _publishes_percentage(
-                m, m.edition(y)) else None for y in cols)))
+        pcts = tuple(_f(by_year[y]["democracy_percentage"]) if y in by_year and _publishes_percentage(
+            m, m.edition(y)) else None for y in cols)
+        rows.append(TableRow(m.percentage.code, m.percentage.name, pcts, "", tuple(
+            v is None and _publishes_percentage(m, e) for v, e in zip(pcts, eds, strict=True))))
     notes = []
     if any(r.note for r in rows):
         for era in eras(m):
@@ -143,9 +146,20 @@ def ratings_table(m: Methodology, ed: Edition, series: Sequence[sr.SeriesEntry])
         total = m.scale.min + m.scale.max
         notes.append(f"Editions published on the other scale are shown converted to this "
                      f"edition's scale ({_plain(total)} − rating).")
+    gap_note = ("not in this database (the edition rated it; the data held here lack the "
+                "value, or a category, so no score is computed); n/a: not rated in that "
+                "edition.") if any(any(r.gaps) for r in rows) else ""
+    headlines = [(m.edition(y).label, s["headline"]) for y in cols if y in by_year
+                 and (s := by_year[y])["headline"] is not None
+                 and not any(v is not None for v in s["ratings"].values())]
+    shown = [f"{label}: {fmt(frac(h['democracy_score']))}" for label, h in headlines
+             if h["democracy_score"] is not None]
+    if shown:
+        notes.append(f"{m.score.name} as published, where the database holds only the "
+                     f"edition's headline: {'; '.join(shown)}.")
     notes.append(scale_note(m, ed.direction))
     return RatingsTable(tuple(cols), tuple(e.label.split("–")[0] for e in eds), tuple(rows),
-                        tuple(notes))
+                        tuple(notes), gap_note)
 
 
 def score_chart(m: Methodology, ed: Edition, series: Sequence[sr.SeriesEntry]) -> ScoreChart:
@@ -275,16 +289,18 @@ def country_report(read: Reader, m: Methodology, iso3: str, year: int,
     if draft is None:
         notes.append(f"This report holds the data parts only: the database has no report draft "
                      f"for {name} in the {ed.label} edition, so there is no narrative, no "
-                     "category sections, outlook or footnotes; each category paragraph gives "
-                     "the rating and its change.")
+                     "category sections, outlook or footnotes"
+                     + ("; each category paragraph gives the rating and its change."
+                        if card["ratings"] else "."))
     missing = tuple(card["missing"])
-    if missing:
+    if missing and card["ratings"]:
         notes.append(f"No rating for {', '.join(m.category_name(c, ed) for c in missing)} in "
                      f"this edition: no {m.score.name} is computed.")
     published = card["published_democracy_score"]
     if card["quirk"] and published is not None:
         notes.append(f"The source printed a {m.score.name} of {fmt(frac(published))}: "
                      f"{card['quirk']}")
+    notes += _held_otherwise(m, ed, name, card)
     pct = m.percentage if _publishes_percentage(m, ed) else None
     return CountryReport(
         methodology=m.name, publisher=m.publisher, country=name,
@@ -299,7 +315,37 @@ def country_report(read: Reader, m: Methodology, iso3: str, year: int,
         executive_summary=_normalise(draft.executive_summary) if draft else "",
         categories=tuple(parts), outlook=_normalise(draft.outlook) if draft else "",
         footnotes=_footnotes(draft), chart=score_chart(m, ed, series),
-        has_draft=draft is not None, notes=tuple(notes), data_version=version)
+        has_draft=draft is not None, notes=tuple(notes), data_version=version,
+        status=card["status"],
+        published_score=_f(published) if card["democracy_score"] is None else None,
+        published_regime=card["published_regime"] if card["regime"] is None else None)
+
+
+def _held_otherwise(m: Methodology, ed: Edition, name: str, card: Scorecard) -> list[str]:
+    """What the report says when the database holds a published headline or a reconstructed
+    row instead of (all) the ratings: marked as such, never passed off as ratings."""
+    out = []
+    head, rebuilt = card["headline"], card["reconstructed"]
+    if not card["ratings"] and (head is not None or rebuilt is not None):
+        out.append(f"The database holds no category ratings for {name} in the {ed.label} "
+                   "edition: the figures marked \"published\" are as the edition printed them.")
+    if head is not None and not card["ratings"] and head["changes"]:
+        printed = []
+        for c in head["changes"]:
+            new, old, code = frac(c["to"]), _f(c["from"]), c["category"]
+            if code in ed.categories and old is not None:
+                printed.append(change_sentence(name, m.category_name(code, ed), old, new,
+                                               change_verb(m, ed.direction, old, new)))
+                continue
+            label = (m.category_name(code, ed) if code in ed.categories else m.score.name
+                     if code == m.score.code else code)
+            printed.append(f"{label}: {fmt(old) + ' → ' if old is not None else ''}{fmt(new)}.")
+        out.append("Changes as the edition printed them: " + " ".join(printed))
+    if rebuilt is not None:
+        out.append(f"A full row {rebuilt['provenance']} gives a {m.score.name} of "
+                   f"{fmt(frac(rebuilt['democracy_score']))}; it is a reconstruction, not "
+                   "published ratings, and is not shown as ratings here.")
+    return out
 
 
 # -- the edition overview -------------------------------------------------------------------------

@@ -17,6 +17,10 @@ from fractions import Fraction
 from demoscope.numbers import fmt
 from demoscope.publish.model import CountryReport, EditionOverview, RatingsTable
 
+#: A cell the edition rated but the database lacks ("n/a" is "not rated"): the reader of
+#: reports takes "n.a." as an empty cell, so the Markdown still reads back.
+GAP = "n.a."
+
 
 def _v(value: Fraction | None) -> str:
     return "n/a" if value is None else fmt(value)
@@ -37,9 +41,11 @@ def table_markdown(table: RatingsTable, caption: str) -> list[str]:
     out = [f"| {caption} | " + " | ".join(table.labels) + " |",
            "|:---|" + "---:|" * len(table.labels)]
     for row in table.rows:
-        out.append(f"| {_cell(row.label)}{row.note} | " + " | ".join(_v(v) for v in row.values)
-                   + " |")
+        out.append(f"| {_cell(row.label)}{row.note} | "
+                   + " | ".join(row.shown(i, GAP) for i in range(len(row.values))) + " |")
     out.append("")
+    if table.gap_note:
+        out += [f"{GAP}: {table.gap_note}", ""]
     for note in table.notes:
         out += [note, ""]
     return out

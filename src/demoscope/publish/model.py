@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from demoscope.errors import DemoscopeError
+from demoscope.numbers import fmt
 
 #: Keys of :meth:`ReportDraft.from_parts`: the opening of the executive summary, the outlook,
 #: a category code for its section ("EP"), ``summary:CODE`` for its summary paragraph.
@@ -142,6 +143,17 @@ class TableRow:
     label: str
     values: tuple[Fraction | None, ...]
     note: str = ""
+    #: per value: True where the edition rates it but the database lacks it (printed "—",
+    #: not "n/a", which means "not rated")
+    gaps: tuple[bool, ...] = ()
+
+    def shown(self, i: int, gap: str = "—") -> str:
+        """The cell as printed: two decimals, "n/a" (not rated) or ``gap`` (not in the data;
+        the Markdown prints "n.a.", which the report reader reads as an empty cell)."""
+        v = self.values[i]
+        if v is not None:
+            return fmt(v)
+        return gap if i < len(self.gaps) and self.gaps[i] else "n/a"
 
 
 @dataclass(frozen=True)
@@ -152,6 +164,8 @@ class RatingsTable:
     labels: tuple[str, ...]  # column heads as printed ("1999" for 1999–2000)
     rows: tuple[TableRow, ...]
     notes: tuple[str, ...]  # "* ..." notes (the Governance split), then the scale note
+    #: what a gap cell means (printed after the renderer's gap mark), "" when there is none
+    gap_note: str = ""
 
     @property
     def first(self) -> str:
@@ -279,6 +293,12 @@ class CountryReport:
     has_draft: bool
     notes: tuple[str, ...] = ()  # e.g. "data parts only" for a historic edition
     data_version: str | None = None
+    #: what the database holds for this country-edition ("complete", "reconstructed",
+    #: "partial", "headline-only": :mod:`demoscope.read.coverage`)
+    status: str = "complete"
+    #: the score as the edition's page printed it, shown (marked) where none is computed
+    published_score: Fraction | None = None
+    published_regime: str | None = None
 
     @property
     def changes(self) -> tuple[Change, ...]:
