@@ -1089,18 +1089,19 @@ OutputOpt = Annotated[Path | None, typer.Option(
 
 
 def _emit(data: bytes, output: Path | None, fmt: str) -> None:
-    """Bytes to ``output`` (written atomically, never over a non-regular file) or stdout."""
+    """Bytes to ``output`` (:func:`demoscope.files.write_bytes`: atomic for a file, ``-`` for
+    standard output) or, without one, standard output."""
     from demoscope.errors import InvalidRating
-    from demoscope.publish.files import write_bytes
+    from demoscope.files import is_stdout, write_bytes
 
-    if output is None:
+    if output is None or is_stdout(output):
         if fmt == "pdf" and sys.stdout.isatty():
             raise InvalidRating("a PDF is binary: give --output FILE (or pipe it)", field="output")
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    write_bytes(output, data)
-    print(f"wrote {output} ({len(data):,} bytes)", file=sys.stderr)
+    done = write_bytes(output, data)
+    print(f"wrote {done.path} ({done.size:,} bytes)", file=sys.stderr)
 
 
 @app.command()

@@ -12,6 +12,8 @@ def test_report_markdown_to_stdout_and_pdf_to_file(cli, tmp_path):
     assert code == 0, err
     assert out.startswith("# Nations in Transit 2008 – Kazakhstan")
     assert "Kazakhstan's rating for civil society improves from 5.75 to 5.50." in out
+    code, dash, err = cli("report", "Kazakhstan", "2008", "-o", "-")
+    assert code == 0 and dash == out, err
     target = tmp_path / "kaz.pdf"
     code, _, err = cli("report", "kz", "2008", "--format", "pdf", "-o", target)
     assert code == 0, err
@@ -26,7 +28,7 @@ def test_report_errors_name_the_field(cli, tmp_path):
     folder = tmp_path / "taken"
     folder.mkdir()
     code, _, err = cli("report", "Kazakhstan", "2008", "-o", folder)
-    assert code == 2 and "refusing" in err and folder.is_dir()
+    assert code == 8 and "is a folder" in err and folder.is_dir()
 
 
 def test_report_all_and_overview(cli, tmp_path):

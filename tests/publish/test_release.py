@@ -121,14 +121,13 @@ def test_a_new_edition_is_not_a_correction(engine, read_db, tmp_path):
 
 
 def test_bad_previous_and_unsafe_targets_are_refused(read, tmp_path):
-    from demoscope.errors import DataError
-    from demoscope.publish.files import UnsafeTarget
+    from demoscope.errors import DataError, OutputError
 
     with pytest.raises(DataError):
         release.build_release(read, nit(), 2008, previous=tmp_path)
     target = tmp_path / "link"
     target.symlink_to(tmp_path / "elsewhere")
-    with pytest.raises(UnsafeTarget):
+    with pytest.raises(OutputError):
         release.write_release(release.build_release(read, nit(), 2008), target)
     assert not (tmp_path / "elsewhere").exists()
 

@@ -41,10 +41,10 @@ from typing_extensions import TypedDict
 
 from demoscope import exports
 from demoscope.countries import registry
-from demoscope.errors import DataError, NotFound
+from demoscope.errors import DataError, NotFound, OutputError
+from demoscope.files import write_bytes
 from demoscope.methodology import Methodology, eras
 from demoscope.numbers import fmt
-from demoscope.publish.files import UnsafeTarget, check_target, write_bytes
 from demoscope.store import reads
 from demoscope.store.reads import Reader
 
@@ -435,13 +435,17 @@ def changes_markdown(rel: Release, m: Methodology) -> str:
 
 
 def write_release(rel: Release, folder: Path, *, zip_path: Path | None = None) -> tuple[Path, Path]:
-    """The release's files into ``folder`` (each written atomically) and a zip of them
-    (``folder`` + ``.zip`` unless given); both reproducible."""
-    if (folder.exists() and not folder.is_dir()) or folder.is_symlink():
-        raise UnsafeTarget(f"{folder} is not a folder; refusing to write a release there",
-                           field="output")
+    """The release's files into ``folder`` (each written atomically by
+    :func:`demoscope.files.write_bytes`) and a zip of them (``folder`` + ``.zip`` unless
+    given); both reproducible. A ``folder`` that is a symbolic link or not a folder, or a zip
+    path that is not a regular file, is refused before anything is written."""
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise OutputError(f"{folder} is not a folder; refusing to write a release there",
+                          field="output")
     zip_path = zip_path or folder.with_name(folder.name + ".zip")
-    check_target(zip_path)
+    if zip_path.is_symlink() or (zip_path.exists() and not zip_path.is_file()):
+        raise OutputError(f"{zip_path} is not a regular file; refusing to replace it",
+                          field="output")
     for name, data in sorted(rel.files.items()):
         write_bytes(folder / name, data)
     buf = io.BytesIO()

@@ -14,10 +14,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from demoscope.errors import InvalidRating
+from demoscope.files import write_bytes
 from demoscope.methodology import Methodology
 from demoscope.publish import assemble, html, markdown, pdf
 from demoscope.publish.drafts import published_draft
-from demoscope.publish.files import write_bytes
 from demoscope.publish.model import CountryReport, EditionOverview, ReportDraft
 from demoscope.store.reads import Reader
 
@@ -156,7 +156,7 @@ def render_edition(url: str, m: Methodology, year: int, formats: tuple[str, ...]
 
     def store(iso3: str, out: dict[str, bytes]) -> None:
         for f, data in out.items():
-            written.append(write_bytes(folder / file_name(iso3, year, f), data))
+            written.append(write_bytes(folder / file_name(iso3, year, f), data).path)
 
     total = len(iso3s)
     if jobs <= 1:
