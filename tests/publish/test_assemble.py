@@ -85,8 +85,10 @@ def test_overview_parts(read):
 def test_a_headline_only_edition_is_marked_as_published_never_as_ratings(read):
     """From 2018 the built-in data hold some country-editions as their page's headline only:
     the report shows the printed score marked "published", says it holds no ratings, and
-    tells a gap in the data ("n.a." in Markdown, "—" in HTML) from "not rated" (n/a)."""
+    tells a gap in the data ("n.a." in Markdown, "–" in HTML, the site's missing mark) from
+    "not rated" (n/a)."""
     from demoscope.publish import html
+    from demoscope.read.coverage import MISSING_MARK
     from demoscope.read.scorecard import scorecard
 
     card = scorecard(read, nit(), "KAZ", 2023)
@@ -98,12 +100,13 @@ def test_a_headline_only_edition_is_marked_as_published_never_as_ratings(read):
     assert any(n.startswith("Changes as the edition printed them:") for n in r.notes)
     ds = next(row for row in r.table.rows if row.code == "DS")
     last = len(ds.values) - 1
-    assert ds.values[last] is None and ds.shown(last) == "—" and ds.shown(last, "n.a.") == "n.a."
+    assert ds.values[last] is None and ds.shown(last) == MISSING_MARK == "–"
+    assert ds.shown(last, "n.a.") == "n.a."
     assert r.table.gap_note and any("as published" in n for n in r.table.notes)
     text = markdown.country_report(r)
     assert "| Democracy Score | 1.39 | 1.39 | 1.39 | n.a. |" in text and "n.a.: not in this" in text
     page = html.country_report(r)
-    assert "(published)</small>" in page and "—: not in this database" in page
+    assert "(published)</small>" in page and "–: not in this database" in page
     # a rated edition keeps n/a for what its edition did not rate (GOV after the 2005 split)
     kaz = assemble.country_report(read, nit(), "KAZ", 2008)
     gov = next(row for row in kaz.table.rows if row.code == "GOV")

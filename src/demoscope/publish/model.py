@@ -143,13 +143,14 @@ class TableRow:
     label: str
     values: tuple[Fraction | None, ...]
     note: str = ""
-    #: per value: True where the edition rates it but the database lacks it (printed "—",
+    #: per value: True where the edition rates it but the database lacks it (printed "–",
     #: not "n/a", which means "not rated")
     gaps: tuple[bool, ...] = ()
 
-    def shown(self, i: int, gap: str = "—") -> str:
-        """The cell as printed: two decimals, "n/a" (not rated) or ``gap`` (not in the data;
-        the Markdown prints "n.a.", which the report reader reads as an empty cell)."""
+    def shown(self, i: int, gap: str = "–") -> str:
+        """The cell as printed: two decimals, "n/a" (not rated) or ``gap`` (not in the data:
+        "–", the site's missing mark, :data:`demoscope.read.coverage.MISSING_MARK`; the
+        Markdown prints "n.a.", which the report reader reads as an empty cell)."""
         v = self.values[i]
         if v is not None:
             return fmt(v)
