@@ -141,6 +141,28 @@ def test_calibration_lists_comparables_and_flags_an_outlier(methodology):
     assert comparables(est, category, 4.0, k=3)[0].distance <= 0.5
 
 
+def test_what_the_others_imply_is_the_cell_refitted_without_the_proposal(methodology):
+    """The interval "the other raters imply" is the cell's posterior with the proposer's own
+    reading taken out: it must agree with fitting the panel again without that reading."""
+    sim = simulate(methodology, countries=6, editions=3, seed=5, bridge=0.5)
+    p = sim.panel
+    est = estimate_panel(p, methodology)
+    rng = np.random.default_rng(2)
+    shared = np.flatnonzero(p.cell_counts()[p.rating_cell] >= 3)
+    for n in rng.choice(shared, 4, replace=False):
+        c, rater = int(p.rating_cell[n]), p.raters[int(p.rating_rater[n])]
+        country, edition, category = p.cell_key(c)
+        check = check_proposal(est, country, edition, category, float(p.rating_value[n]),
+                               rater=rater, k=0)
+        again = estimate_panel(_drop(p, np.arange(p.n_ratings) != n), methodology)
+        refit = next(x for x in again.cells if (x.country, x.edition, x.category)
+                     == (country, edition, category))
+        assert check.others == refit.raters
+        assert abs(check.others_estimate - refit.estimate) < 0.05, (check, refit)
+        width, refit_width = check.others_hi - check.others_lo, refit.hi - refit.lo
+        assert abs(width - refit_width) < 0.1 * refit_width, (check, refit)
+
+
 def test_calibration_without_other_raters_says_why(methodology):
     sim = simulate(methodology, countries=4, editions=3, seed=3)
     est = estimate_panel(sim.panel, methodology)

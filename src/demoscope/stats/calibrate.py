@@ -98,7 +98,14 @@ def check_proposal(est: Estimates, country: str, edition: int, category: str, va
     if j >= len(est.fitted_cells) or est.fitted_cells[j] != c:
         check.note = "the other raters of this cell could not be measured"
         return check
-    prec = 1.0 / fit.z_sd[j] ** 2
+    # The sites are Gaussian factors in the latent value *given* the leniencies, so the own
+    # reading is taken out of the conditional posterior (precision 1/z_cond_var), and the
+    # variance the leniencies' uncertainty adds is put back afterwards. (Taking it out of the
+    # marginal instead, whose precision is far below the sum of the sites', overshoots: the
+    # others' estimate then lands beyond them.)
+    cond = float(fit.z_cond_var[j])
+    induced = max(float(fit.z_sd[j]) ** 2 - cond, 0.0)
+    prec = 1.0 / cond
     lin = prec * fit.z_mean[j]
     if own.any():
         n = np.flatnonzero(own)[0]
@@ -109,7 +116,7 @@ def check_proposal(est: Estimates, country: str, edition: int, category: str, va
     if prec <= 0:
         check.note = "the other raters of this cell imply no interval"
         return check
-    mean, sd = lin / prec, 1.0 / np.sqrt(prec)
+    mean, sd = lin / prec, np.sqrt(1.0 / prec + induced)
     lo, hi = np.clip([mean - Z90 * sd, mean + Z90 * sd], *est.summary["scale"])
     check.others_estimate = round(float(np.clip(mean, *est.summary["scale"])), 4)
     check.others_lo, check.others_hi = round(float(lo), 4), round(float(hi), 4)
