@@ -24,6 +24,7 @@ from demoscope.countries import registry
 from demoscope.errors import NotFound, UnknownCountry
 from demoscope.methodology import Methodology
 from demoscope.numbers import num
+from demoscope.read import estimates
 from demoscope.scoring import change_sentence, change_verb
 from demoscope.store import reads
 from demoscope.store.reads import Reader
@@ -272,6 +273,13 @@ def assessment_editions(read: Reader, m: Methodology) -> list[EditionEntry]:
             for a in reads.assessment_editions(read, m.code)]
 
 
+class DivergenceProposal(Proposal):
+    """A proposal beside the others; ``outside``: it sits outside the 90 % interval the
+    other raters of the cell imply (None: they imply none, e.g. fewer than two of them)."""
+
+    outside: bool | None
+
+
 class DivergenceCell(TypedDict):
     category: str
     name: str
@@ -279,7 +287,9 @@ class DivergenceCell(TypedDict):
     starting: float | None
     consensus: float | None
     spread: float | None
-    proposals: list[Proposal]
+    proposals: list[DivergenceProposal]
+    #: the measurement model's value and 90 % interval of the cell (docs/stats.md)
+    model: estimates.CellModel
 
 
 class DivergenceCountry(TypedDict):
@@ -287,21 +297,30 @@ class DivergenceCountry(TypedDict):
     country: str
     max_spread: float | None
     categories: list[DivergenceCell]
+    #: the model's score of the country, its interval propagated through the model
+    score_model: estimates.CellModel
 
 
 class Divergence(TypedDict):
     """``GET /api/v1/editions/{year}/divergence``: every proposal side by side, countries by
-    largest disagreement first."""
+    largest disagreement first; beside them the model's estimates and each participant's
+    measured leniency and reliability (``raters``), and what the model was fitted on."""
 
     edition: int
     state: str
     countries: list[DivergenceCountry]
+    raters: list[estimates.RaterModel]
+    model: estimates.ModelSummary
 
 
-def divergence(read: Reader, m: Methodology, year: int) -> Divergence:
+def divergence(read: Reader, m: Methodology, year: int,
+               fit: estimates.PanelFit | None = None) -> Divergence:
     """Every current proposal side by side per country and category, with the previous and
-    starting values and the spread; countries sorted by largest disagreement first."""
+    starting values and the spread; countries sorted by largest disagreement first. Beside
+    them the measurement model fitted to the proposals (``fit``: the edition's, see
+    :func:`demoscope.read.estimates.edition_fit`, computed when not given)."""
     aed = _aed(read, m, year)
+    fit = fit if fit is not None else estimates.edition_fit(read, m, year)
     ed = m.edition(year)
     cells = reads.assessment_cells(read, aed.id)
     props = current_proposals(reads.proposals(read, m.code, year=year))
@@ -319,13 +338,19 @@ def divergence(read: Reader, m: Methodology, year: int) -> Divergence:
                 worst = sp
             out.append({"category": cat, "name": m.category_name(cat, ed), "previous": num(x.previous),
                         "starting": num(x.starting), "consensus": num(x.consensus),
-                        "spread": num(sp), "proposals": [_proposal(p) for p in ps]})
+                        "spread": num(sp), "proposals": [
+                            {**_proposal(p), "outside": estimates.check(
+                                m, fit, iso3, year, cat, p.value, p.username).outside}
+                            for p in ps],
+                        "model": estimates.cell_model(m, fit, iso3, year, cat)})
         out.sort(key=lambda c: -(c["spread"] or 0))
         name = _name(iso3)
         rows.append((worst if worst is not None else Fraction(-1), name,
-                     {"iso3": iso3, "country": name, "max_spread": num(worst), "categories": out}))
+                     {"iso3": iso3, "country": name, "max_spread": num(worst), "categories": out,
+                      "score_model": estimates.cell_model(m, fit, iso3, year, m.score.code)}))
     rows.sort(key=lambda r: (-r[0], r[1]))
-    return {"edition": year, "state": aed.state, "countries": [r[2] for r in rows]}
+    return {"edition": year, "state": aed.state, "countries": [r[2] for r in rows],
+            "raters": estimates.rater_models(m, fit, year), "model": estimates.model_summary(m, fit)}
 
 
 def proposals(read: Reader, m: Methodology, *, year: int | None = None, iso3: str | None = None,

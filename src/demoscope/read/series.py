@@ -115,6 +115,10 @@ class ChartLine(TypedDict):
     primary: bool
     #: per value: it is a printed score standing in for a computed one
     printed: list[bool]
+    #: per value: the 90 % interval of the model's estimate (:mod:`demoscope.read.estimates`),
+    #: None where none can be estimated (one reading per cell: every historic edition)
+    lo: list[float | None]
+    hi: list[float | None]
 
 
 class LineChart(TypedDict):
@@ -329,7 +333,8 @@ def country_chart(read: Reader, m: Methodology, iso3: str, series: list[SeriesEn
     score = [shown(s)[0] for s in chart]
     lines: list[ChartLine] = [{
         "key": m.score.code, "name": m.score.name, "colour": colours.get(m.score.code, "#1b1f24"),
-        "values": score, "primary": True, "printed": [shown(s)[1] for s in chart]}]
+        "values": score, "primary": True, "printed": [shown(s)[1] for s in chart],
+        "lo": [None] * len(chart), "hi": [None] * len(chart)}]
     for i, c in enumerate(used):
         values = [s["ratings"].get(c) if s["ratings"].get(c) is not None
                   else s["reconstructed"]["ratings"].get(c) if s["reconstructed"] else None
@@ -338,7 +343,8 @@ def country_chart(read: Reader, m: Methodology, iso3: str, series: list[SeriesEn
                       "colour": colours.get(c, PALETTE[i % len(PALETTE)]), "values": values,
                       "primary": False,
                       "printed": [s["ratings"].get(c) is None and v is not None
-                                  for s, v in zip(chart, values, strict=True)]})
+                                  for s, v in zip(chart, values, strict=True)],
+                      "lo": [None] * len(chart), "hi": [None] * len(chart)})
     found = registry().find(iso3)
     name = found.name if found else iso3
     return {"direction": m.direction_label(target), "scale_text": scale_text(m, target),
@@ -363,7 +369,8 @@ def compare_chart(m: Methodology, data: dict[str, list[tuple[int, float | None]]
         by = dict(pts)
         values = [by.get(y) for y in years]
         lines.append({"key": iso, "name": names.get(iso, iso), "colour": PALETTE[i % len(PALETTE)],
-                      "values": values, "primary": True, "printed": [False] * len(years)})
+                      "values": values, "primary": True, "printed": [False] * len(years),
+                      "lo": [None] * len(years), "hi": [None] * len(years)})
         summary.append(_line_summary(names.get(iso, iso), years, labels, values, label))
     return {"direction": m.direction_label(direction), "scale_text": scale_text(m, direction),
             "years": years, "labels": labels, "x_title": edition_axis_title(m),

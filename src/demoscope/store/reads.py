@@ -966,3 +966,17 @@ def sourced_ratings(read: Reader, methodology: str, *, last: int | None = None
         f"WHERE {where} ORDER BY r.country_iso3, e.year, r.category", params)
     return [SourcedRating(i, y, c, Fraction(v, 100), s or "", u, j)
             for i, y, c, v, s, u, j in rows]
+
+
+# -- estimates: the calibration aid ----------------------------------------------------------
+
+
+def rating_justifications(read: Reader, methodology: str, category: str
+                          ) -> dict[tuple[str, int], tuple[str, str]]:
+    """``{(iso3, year): (source, justification)}`` of the stored ratings of one category that
+    carry a justification: the calibration aid shows them beside comparable values."""
+    return {(iso3, year): (source or "", text) for iso3, year, source, text in read(
+        "SELECT r.country_iso3, e.year, r.source, r.justification FROM ratings r "
+        "JOIN editions e ON e.id = r.edition_id WHERE e.methodology = :m AND r.category = :k "
+        "AND r.justification IS NOT NULL AND r.justification <> '' "
+        "ORDER BY r.country_iso3, e.year", {"m": methodology, "k": category})}
