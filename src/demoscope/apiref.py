@@ -23,7 +23,7 @@ MODULES = [
     "demoscope.read.scorecard", "demoscope.read.overview", "demoscope.read.series",
     "demoscope.read.ratings", "demoscope.read.indexes", "demoscope.read.cache",
     "demoscope.exports",
-    "demoscope.read.assessment",
+    "demoscope.read.assessment", "demoscope.read.estimates",
     "demoscope.services.setup", "demoscope.services.rating", "demoscope.services.importing",
     "demoscope.services.users", "demoscope.services.auth", "demoscope.services.assessment",
     "demoscope.services.publication", "demoscope.services.access",

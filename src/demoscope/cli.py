@@ -420,14 +420,18 @@ def export(
     first: Annotated[int | None, typer.Option("--from", help="First edition.")] = None,
     last: Annotated[int | None, typer.Option("--to", help="Last edition.")] = None,
     table: Annotated[str, typer.Option("--table", "-t", help="ratings (stored ratings), "
-                                       "reconstructed (rebuilt rows, each with its provenance) "
-                                       "or scores (one row per country-edition: status, "
-                                       "computed and published headline values).")] = "ratings",
+                                       "reconstructed (rebuilt rows, each with its provenance), "
+                                       "scores (one row per country-edition: status, "
+                                       "computed and published headline values) or estimates "
+                                       "(estimate and 90 % interval of every rating and "
+                                       "score).")] = "ratings",
 ) -> None:
     """Export ratings: tidy long (country, iso3, edition, category, rating, direction) or wide.
     ``--table reconstructed`` exports the reconstructed ratings (never printed by a source:
     each row says so, with its provenance); ``--table scores`` one row per country-edition
-    with its status and the published headline values of editions without ratings.
+    with its status and the published headline values of editions without ratings;
+    ``--table estimates`` every rating and score with its estimate and 90 % interval (none
+    where only the published consensus exists: the note says so).
 
     Example: demoscope export --format xlsx --direction 7_best -o nit.xlsx
     """
@@ -1043,35 +1047,51 @@ def log_cmd(
 
 @app.command()
 def estimate(
-    ratings: Annotated[Path, typer.Option(
-        "--ratings", help="CSV with columns country, edition, category, rater, value (values on "
-        "the methodology's grid; a blank or NA value is a missing rating).")],
+    edition: Annotated[int | None, typer.Argument(
+        help="An edition in the database: a workflow edition is estimated from its "
+        "participants' proposals; any other has one reading per cell (the published "
+        "consensus) and no interval.", show_default=False)] = None,
+    ratings: Annotated[Path | None, typer.Option(
+        "--ratings", help="Instead of an edition: a CSV with columns country, edition, "
+        "category, rater, value (values on the methodology's grid; a blank or NA value is a "
+        "missing rating).")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON Lines: one object per "
                                            "cell, score and rater, then a summary.")] = False,
     seed: Annotated[int, typer.Option(help="Seed of the draws behind the intervals: the same "
                                       "seed gives the same output.")] = 0,
     rows: Annotated[int, typer.Option(help="Rows shown per table (terminal view).")] = 60,
 ) -> None:
-    """Estimate every country-edition-category from a panel of raters with a 90 % interval,
-    each rater's leniency and reliability, and each Democracy Score with an interval
-    propagated through the model (docs/stats.md). Cells with one rater get no interval.
-    (Estimating an edition from the assessment workflow's proposals comes with the workflow.)
+    """Estimate every country-edition-category with a 90 % interval, each rater's leniency and
+    reliability, and each Democracy Score with an interval propagated through the model
+    (docs/stats.md): from an edition's proposals (EDITION; each participant's latest proposal
+    per cell, fitted with the published workflow editions) or from any panel of raters
+    (--ratings). Cells with one rater get no interval.
 
     Example: demoscope estimate --ratings panel.csv --json > estimates.jsonl
     """
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn
 
-    from demoscope.stats.estimate import estimate_ratings_file
+    from demoscope.errors import InvalidRating
 
+    if (edition is None) == (ratings is None):
+        raise InvalidRating("give an EDITION or --ratings FILE (one of them)", field="edition")
     err = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), console=err, transient=True,
                   disable=not err.is_terminal) as bar:
         task = bar.add_task("estimating", total=None)
-        result = estimate_ratings_file(
-            str(ratings), _methodology(), seed=seed,
-            progress=lambda stage, done, total: bar.update(task, description=stage,
-                                                           completed=done, total=total or None))
+        if ratings is not None:
+            from demoscope.stats.estimate import estimate_ratings_file
+
+            result = estimate_ratings_file(
+                str(ratings), _methodology(), seed=seed,
+                progress=lambda stage, done, total: bar.update(task, description=stage,
+                                                               completed=done, total=total or None))
+        else:
+            from demoscope.read.estimates import edition_estimates
+
+            assert edition is not None
+            result = edition_estimates(_reader(), _methodology(), edition, seed=seed)
     if json_out:
         for line in result.lines():
             _print_jsonl(line)

@@ -30,9 +30,10 @@ if TYPE_CHECKING:
 
 FORMATS = ("csv", "json", "xlsx", "parquet")
 #: What an export holds: stored ratings (as printed, imported or entered), reconstructed ratings
-#: (each row with its provenance: never printed by a source) or one row of scores per
-#: country-edition (computed, or published headline values where no ratings are held).
-TABLES = ("ratings", "reconstructed", "scores")
+#: (each row with its provenance: never printed by a source), one row of scores per
+#: country-edition (computed, or published headline values where no ratings are held), or the
+#: estimates with their 90 % intervals (:mod:`demoscope.read.estimates`).
+TABLES = ("ratings", "reconstructed", "scores", "estimates")
 RECONSTRUCTED_COLUMNS = [*COLUMNS, "status", "provenance"]
 SCORE_COLUMNS = ["country", "iso3", "edition", "status", "democracy_score",
                  "democracy_percentage", "regime", "published_democracy_score",
@@ -134,6 +135,9 @@ def table_frame(read: Reader, m: Methodology, table: str, *, direction: Directio
             df.columns.name = None
             cats = [c for c in m.categories if c in df.columns]
             df = df[[*df.columns[:6], *cats]]
+    elif table == "estimates":
+        df = estimates_frame(read, m, direction=direction, wide=wide, iso3s=iso3s, first=first,
+                             last=last)
     else:
         from demoscope.read.series import scores
 
@@ -144,6 +148,34 @@ def table_frame(read: Reader, m: Methodology, table: str, *, direction: Directio
         df = pd.DataFrame(rows, columns=SCORE_COLUMNS)
     return df, stamp(m, version.dataset, version.label, rows=len(df), wide=wide,
                      direction=direction, table=table)
+
+
+def estimates_frame(read: Reader, m: Methodology, *, direction: Direction | None = None,
+                    wide: bool = False, iso3s: list[str] | None = None, first: int | None = None,
+                    last: int | None = None) -> pd.DataFrame:
+    """Every country-edition-category and score with its estimate and 90 % interval (the public
+    fit: published editions only). Wide: one row per country-edition with ``CODE``,
+    ``CODE_lo``, ``CODE_hi`` per category and the score (V-Dem's ``_codelow``/``_codehigh``),
+    and ``note`` listing the notes of the row's values."""
+    import pandas as pd
+
+    from demoscope.read.estimates import ESTIMATE_COLUMNS, estimates, public_fit
+
+    rows = estimates(read, m, public_fit(read, m), iso3s=iso3s, first=first, last=last,
+                     direction=direction)
+    df = pd.DataFrame(rows, columns=ESTIMATE_COLUMNS)
+    if not wide or df.empty:
+        return df
+    keys = ["country", "iso3", "edition", "direction"]
+    codes = [c for c in [*m.categories, m.score.code] if c in set(df["category"])]
+    out = df[keys].drop_duplicates().reset_index(drop=True)
+    for code in codes:
+        part = df[df["category"] == code][[*keys, "estimate", "lo", "hi"]].rename(columns={
+            "estimate": code, "lo": f"{code}_lo", "hi": f"{code}_hi"})
+        out = out.merge(part, on=keys, how="left")
+    notes = (df.dropna(subset=["note"]).groupby(keys)["note"]
+             .agg(lambda s: "; ".join(dict.fromkeys(s))).reset_index())
+    return out.merge(notes, on=keys, how="left")
 
 
 def reconstructed_rows(read: Reader, m: Methodology, *, direction: Direction | None = None,
@@ -240,6 +272,8 @@ def table_codebook(m: Methodology, table: str) -> list[tuple[str, str]]:
     """``(column, meaning)`` of the columns the ``reconstructed`` and ``scores`` exports add
     or hold (the ``ratings`` columns are :func:`codebook`'s)."""
     pct = m.percentage.name if m.percentage else "percentage"
+    if table == "estimates":
+        return _estimates_codebook(m)
     if table == "reconstructed":
         return [*codebook(m), (
             "status", "Always 'reconstructed': no source prints this rating. It was rebuilt "
@@ -264,6 +298,37 @@ def table_codebook(m: Methodology, table: str) -> list[tuple[str, str]]:
         ("published_regime", "The regime label as a country page prints it."),
         ("reconstructed", "Provenance of a reconstructed row (its ratings are in the "
                           "reconstructed export), else empty."),
+        ("direction", _direction_text(m)),
+    ]
+
+
+def _estimates_codebook(m: Methodology) -> list[tuple[str, str]]:
+    """The ``estimates`` export's columns (tidy; the wide file has ``CODE``, ``CODE_lo`` and
+    ``CODE_hi`` per category and score instead of the last seven)."""
+    from demoscope.read.estimates import NO_PROPOSAL, PUBLISHED_ONLY
+
+    return [
+        ("country", "Country name."), ("iso3", "ISO 3166-1 alpha-3 code."),
+        ("edition", f"Edition year of {m.name} (editions a team ran with demoscope's workflow "
+                    "after the last published one included)."),
+        ("category", f"Category code, or {m.score.code} for the {m.score.name}."),
+        ("rating", f"The published value: the rating, or the {m.score.name} computed from the "
+                   "ratings (rounded as published); empty where a category is missing."),
+        ("estimate", "The measurement model's estimate of the value (docs/stats.md) for "
+                     "editions run with the workflow, fitted to every participant's latest "
+                     f"proposal; elsewhere the published value. The {m.score.name}'s estimate "
+                     "is the unrounded weighted mean of its categories' estimates."),
+        ("lo", "Lower end of the 90 % interval of the estimate; empty where none can be "
+               "estimated (see note). The score's interval is propagated through the model "
+               "(its categories share the raters' leniencies), not averaged."),
+        ("hi", "Upper end of the 90 % interval; empty where none can be estimated."),
+        ("raters", "How many readings the estimate rests on: the participants' proposals, or 1 "
+                   "(the published consensus)."),
+        ("source", "model (estimated from the proposals) or published (the published value "
+                   "is the only reading)."),
+        ("note", f"Why there is no interval, e.g. '{PUBLISHED_ONLY}' (every historic edition: "
+                 f"only the consensus was published), '{NO_PROPOSAL}', or a cell with one "
+                 "proposal."),
         ("direction", _direction_text(m)),
     ]
 

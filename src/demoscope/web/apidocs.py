@@ -26,6 +26,7 @@ def examples(prefix: str, countries: list[str], year: int, label: str, score_cod
         f"{prefix}/ratings": f"{prefix}/ratings?country={one}&from={year}&to={year}",
         f"{prefix}/scores": f"{prefix}/scores?{several}&from={year - 3}&to={year}",
         f"{prefix}/changes": f"{prefix}/changes?country={one}&edition={year}&changed_only=true",
+        f"{prefix}/estimates": f"{prefix}/estimates?country={one}&from={year}",
         f"{prefix}/rankings/{{year}}/{{category}}": f"{prefix}/rankings/{year}/{score_code}",
         f"{prefix}/methodology": f"{prefix}/methodology",
         f"{prefix}/countries/{{iso3}}/revisions": f"{prefix}/countries/{one}/revisions",

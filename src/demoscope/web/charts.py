@@ -5,20 +5,23 @@ attributes, never ``style``), and the first chart is on screen with the page's H
 A chart is drawn twice, wide and narrow (the stylesheet shows one by the width of the screen):
 a phone gets a chart of usable height with fewer tick labels instead of a shrunken desktop one.
 Each point carries a ``<title>`` (full name, edition label, two decimals) that browsers show on
-hover without script; ``static/app.js`` adds a richer tooltip and the toggle. The SVG is
+hover without script; ``static/app.js`` adds a richer tooltip and the toggle. Where the model
+gives a 90 % interval (``ChartLine.lo``/``hi``: editions estimated from several raters) the
+line gets a shaded band, as V-Dem's charts have, in elements of class ``ci`` that a checkbox
+hides with CSS alone (no script, nothing the CSP refuses). The SVG is
 ``role="img"`` with no focusable element inside; its text summary and the table beside it say
 the same in words.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
 from markupsafe import Markup, escape
 
-from demoscope.read.series import LineChart
+from demoscope.read.series import ChartLine, LineChart
 from demoscope.web import HERE
 
 #: (width, height, left, right, top, bottom margins, tick label step) of each variant
@@ -108,6 +111,7 @@ def line_chart(chart: LineChart, ident: str, narrow: bool = False) -> Markup:
         cls = "series primary" if line["primary"] else "series cat"
         width = 3.5 if line["primary"] and len(chart["lines"]) > 1 and not _all_primary(chart) else 2
         out.append(f'<g class="{cls}" data-key="{escape(line["key"])}">')
+        out += _bands(line, x, y, narrow)
         for seg in _segments(line["values"]):
             pts = " ".join(f"{x(i):.1f},{y(val):.1f}" for i, val in seg)
             out.append(f'<polyline points="{pts}" fill="none" stroke="{line["colour"]}" '
@@ -118,6 +122,9 @@ def line_chart(chart: LineChart, ident: str, narrow: bool = False) -> Markup:
             printed = line["printed"][i]
             fill = "#ffffff" if printed else line["colour"]
             note = " (printed score; categories incomplete)" if printed else ""
+            ci_lo, ci_hi = line["lo"][i], line["hi"][i]
+            if ci_lo is not None and ci_hi is not None:
+                note += f" (90 % interval {_fmt(ci_lo)}–{_fmt(ci_hi)})"
             out.append(f'<circle cx="{x(i):.1f}" cy="{y(val):.1f}" r="{4 if narrow else 3.5}" '
                        f'fill="{fill}" stroke="{line["colour"]}" stroke-width="1.5" '
                        f'data-i="{i}" data-v="{_fmt(val)}"><title>{escape(line["name"])}, '
@@ -125,6 +132,46 @@ def line_chart(chart: LineChart, ident: str, narrow: bool = False) -> Markup:
         out.append("</g>")
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _bands(line: ChartLine, x: Callable[[int], float], y: Callable[[float], float],
+           narrow: bool) -> list[str]:
+    """A line's 90 % intervals: a shaded band over each run of editions that have one, a bar
+    where an edition stands alone (class ``ci``: the page's checkbox hides them)."""
+    out: list[str] = []
+    colour = line["colour"]
+    for run in _interval_runs(line["lo"], line["hi"]):
+        title = (f'<title>{escape(line["name"])}: 90 % interval of the model\'s estimate</title>')
+        if len(run) == 1:
+            i, lo, hi = run[0]
+            top, bottom = sorted((y(hi), y(lo)))
+            half = 5 if narrow else 4
+            out.append(f'<rect class="ci" x="{x(i) - half:.1f}" y="{top:.1f}" width="{2 * half}" '
+                       f'height="{max(bottom - top, 1):.1f}" fill="{colour}" fill-opacity="0.28">'
+                       f'{title}</rect>')
+            continue
+        upper = " ".join(f"{x(i):.1f},{y(hi):.1f}" for i, _, hi in run)
+        lower = " ".join(f"{x(i):.1f},{y(lo):.1f}" for i, lo, _ in reversed(run))
+        out.append(f'<polygon class="ci" points="{upper} {lower}" fill="{colour}" '
+                   f'fill-opacity="0.2" stroke="none">{title}</polygon>')
+    return out
+
+
+def _interval_runs(lo: Sequence[float | None], hi: Sequence[float | None]
+                   ) -> list[list[tuple[int, float, float]]]:
+    """Runs of consecutive editions with an interval (a gap breaks the band)."""
+    out: list[list[tuple[int, float, float]]] = []
+    run: list[tuple[int, float, float]] = []
+    for i, (a, b) in enumerate(zip(lo, hi, strict=True)):
+        if a is None or b is None:
+            if run:
+                out.append(run)
+            run = []
+        else:
+            run.append((i, a, b))
+    if run:
+        out.append(run)
+    return out
 
 
 def _all_primary(chart: LineChart) -> bool:

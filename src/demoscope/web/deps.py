@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
@@ -21,6 +21,9 @@ from demoscope.methodology import Direction, Methodology
 from demoscope.read.cache import Built, ReadModels
 from demoscope.store.reads import DataVersion, Reader
 from demoscope.workflow.roles import Action, Actor
+
+if TYPE_CHECKING:
+    from demoscope.read.estimates import PanelFit
 
 T = TypeVar("T")
 
@@ -45,6 +48,18 @@ class Context:
     def model(self, key: Hashable, build: Callable[[], T]) -> Built[T]:
         """The read model ``key`` at this request's data version (see :mod:`demoscope.read.cache`)."""
         return self.models.get(key, build, self.version)
+
+    def fit(self, year: int | None = None) -> PanelFit:
+        """The measurement model fitted at this data version (:mod:`demoscope.read.estimates`):
+        the public one (published workflow editions only), or with ``year`` the one of that
+        workflow edition, drafts included — kept in memory like a read model, never served as
+        bytes (a draft's fit only feeds answers that are private)."""
+        from demoscope.read import estimates
+
+        if year is None:
+            return self.model(("estimates-fit",), lambda: estimates.public_fit(self.read, self.m)).value
+        return self.model(("estimates-fit", year),
+                          lambda: estimates.edition_fit(self.read, self.m, year)).value
 
 
 def context(request: Request) -> Context:

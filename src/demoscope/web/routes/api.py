@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from demoscope.countries import registry
 from demoscope.errors import InvalidRating
 from demoscope.methodology import Direction, Methodology
-from demoscope.read import coverage, indexes, overview, ratings, series
+from demoscope.read import coverage, estimates, indexes, overview, ratings, series
 from demoscope.read.scorecard import Scorecard, scorecard
 from demoscope.web.deps import Ctx
 from demoscope.web.responses import API_CACHE, read_model_response
@@ -183,6 +183,23 @@ def api_router(m: Methodology) -> APIRouter:
         return read_model_response(request, ctx.model(
             ("scores", tuple(codes or ()), lo, hi, d),
             lambda: series.scores(ctx.read, m, codes, lo, hi, d)))
+
+    @router.get("/estimates", response_model=list[estimates.EstimateRow], responses=ERRORS,
+                summary="Estimates with 90 % intervals for every country-edition-category and the "
+                f"{m.score.name}: the measurement model on the participants' proposals of "
+                "workflow editions; elsewhere the published value, with no interval (one reading)")
+    async def estimates_(request: Request, ctx: Ctx, country: CountriesQ = None,
+                         from_: FromQ = None, to: ToQ = None,
+                         category: Annotated[list[CategoryOrScore] | None, Query(
+                             description="Category code or the score's code; repeatable.")] = None,
+                         direction: DirectionQ = None) -> Response:
+        codes = [_iso3(c) for c in country] if country else None
+        d = ctx.direction(direction)
+        fit = ctx.fit()
+        return read_model_response(request, ctx.model(
+            ("estimates", tuple(codes or ()), from_, to, tuple(category or ()), d),
+            lambda: estimates.estimates(ctx.read, m, fit, iso3s=codes, first=from_, last=to,
+                                        categories=category, direction=d)))
 
     @router.get("/changes", response_model=list[series.ChangeEntry], responses=ERRORS,
                 summary="Rating changes against the previous edition, in the reports' wording")

@@ -22,7 +22,7 @@ from demoscope.publish import html as publication
 from demoscope.publish import release
 from demoscope.publish.model import CountryReport, EditionOverview
 from demoscope.publish.render import MEDIA_TYPES, file_name, overview_bytes, report_bytes, report_model
-from demoscope.read import coverage, indexes, overview, series, tables
+from demoscope.read import coverage, estimates, indexes, overview, series, tables
 from demoscope.read.cache import etag_of
 from demoscope.read.scorecard import CountryYear, country_year, scorecard
 from demoscope.store import reads
@@ -175,8 +175,10 @@ async def country_page(request: Request, ctx: Ctx, iso3: str, direction: Directi
     latest = found[-1]["edition"]
     card = ctx.model(("scorecard", c.iso3, latest, d),
                      lambda: scorecard(ctx.read, m, c.iso3, latest, d)).value
-    chart = series.country_chart(ctx.read, m, c.iso3, found, d, first, last)
+    chart = estimates.add_intervals(series.country_chart(ctx.read, m, c.iso3, found, d, first, last),
+                                    m, ctx.fit(), iso3=c.iso3)
     return render(request, "country.html", {
+        "intervals": estimates.has_intervals(chart),
         "title": c.name, "country": c, "card": card, "series": found,
         "codes": series.categories_used(m, found), "direction_param": direction or "",
         "chart": chart, "svg": charts.chart_pair(chart, "country-chart"),
@@ -252,13 +254,16 @@ async def compare_page(request: Request, ctx: Ctx,
                        category: str | None = None, direction: DirectionQ = None) -> Response:
     m = ctx.m
     c = _compare(ctx, countries, category, direction)
-    chart = series.compare_chart(m, c["data"], c["names"], c["label"], c["d"])
+    chart = estimates.add_intervals(
+        series.compare_chart(m, c["data"], c["names"], c["label"], c["d"]), m, ctx.fit(),
+        code=c["code"])
     from urllib.parse import urlencode
 
     params = [("countries", x.iso3) for x in c["chosen"]] + [("category", c["code"]),
                                                               ("direction", m.direction_label(c["d"]))]
     return render(request, "compare.html", {
         "title": "Compare countries", "chosen": c["chosen"], "all": list(registry()),
+        "intervals": estimates.has_intervals(chart),
         "category": c["code"], "label": c["label"], "direction": m.direction_label(c["d"]),
         "table": series.compare_table(c["data"]), "names": c["names"], "chart": chart,
         "svg": charts.chart_pair(chart, "compare-chart"), "query": "?" + urlencode(params)})
@@ -309,6 +314,7 @@ def data_page(request: Request, ctx: Ctx) -> Response:
         "tidy": exports.codebook(m), "wide": exports.codebook(m, wide=True),
         "reconstructed": exports.table_codebook(m, "reconstructed"),
         "scores": exports.table_codebook(m, "scores"),
+        "estimates": exports.table_codebook(m, "estimates"),
         "releases": release.list_releases(ctx.releases_dir)},
         headers={"Cache-Control": "no-cache"}, prebuilt=False)
 
@@ -405,7 +411,8 @@ def overview_file(request: Request, ctx: Ctx, year: int, kind: Literal["md", "pd
 
 
 @router.get("/data/{table}.{fmt_name}")
-def download(request: Request, ctx: Ctx, table: Literal["ratings", "reconstructed", "scores"],
+def download(request: Request, ctx: Ctx,
+             table: Literal["ratings", "reconstructed", "scores", "estimates"],
              fmt_name: Literal["csv", "xlsx", "json", "parquet"],
              wide: bool = False, direction: DirectionQ = None) -> Response:
     """A file of every rating (or of the reconstructed ratings, or the scores per

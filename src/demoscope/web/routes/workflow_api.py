@@ -21,6 +21,7 @@ from demoscope.errors import InvalidRating
 from demoscope.methodology import Methodology
 from demoscope.numbers import frac, num
 from demoscope.read import assessment as answers
+from demoscope.read import estimates
 from demoscope.services import assessment, auth, publication, users
 from demoscope.services.access import require
 from demoscope.web.deps import ApiWriter, Ctx, CurrentUser, WriteEngine
@@ -235,11 +236,12 @@ def router(m: Methodology) -> APIRouter:
                         "old": num(c.old), "new": num(c.new), "reason": c.reason}, 201)
 
     @r.get("/editions/{year}/divergence", response_model=answers.Divergence, responses=WRITE_ERRORS,
-           summary="Every proposal side by side, countries by largest disagreement first",
+           summary="Every proposal side by side, countries by largest disagreement first, with "
+           "the model's estimates and intervals and each rater's leniency and reliability",
            openapi_extra=permission(Action.READ_DRAFTS))
     def divergence(ctx: Ctx, year: YearP, who: CurrentUser) -> Response:
         require(who.actor, Action.READ_DRAFTS)
-        return private(answers.divergence(ctx.read, m, year))
+        return private(answers.divergence(ctx.read, m, year, ctx.fit(year)))
 
     # -- one country ------------------------------------------------------------------------
 
@@ -309,6 +311,20 @@ def router(m: Methodology) -> APIRouter:
                                None if body.footnotes is None else
                                [(f.number, f.text) for f in body.footnotes], body.version)
         return private(answers.report_draft(ctx.read, m, code, year))
+
+    @r.get("/assessments/{iso3}/{year}/calibration/{category}", response_model=estimates.Calibration,
+           responses=WRITE_ERRORS, openapi_extra=permission(Action.READ_DRAFTS),
+           summary="Calibration aid: the interval the other raters imply for a value (flagged "
+           "when outside) and the comparable country-editions with their justifications")
+    def calibration(ctx: Ctx, iso3: CountryP, year: YearP, category: CategoryP, who: CurrentUser,
+                    value: Annotated[str | None, Query(description="The value to check (default: "
+                                                       "your current proposal).")] = None
+                    ) -> Response:
+        require(who.actor, Action.READ_DRAFTS)
+        assert who.actor is not None
+        return private(estimates.calibration(ctx.read, m, ctx.fit(year), _iso3(iso3), year,
+                                             category, None if value is None else _value(value),
+                                             who.actor.username))
 
     # -- proposals (for statistics), audit, revisions ------------------------------------------
 

@@ -25,6 +25,7 @@ from demoscope.countries import registry
 from demoscope.errors import DemoscopeError, Forbidden, Unauthorized
 from demoscope.numbers import fmt, frac
 from demoscope.read import assessment as answers
+from demoscope.read import estimates
 from demoscope.services import assessment, auth, publication, users
 from demoscope.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Ctx, CurrentUser, Who, WriteEngine
 from demoscope.web.templating import render, render_private
@@ -213,28 +214,46 @@ async def divergence_page(request: Request, ctx: Ctx, who: CurrentUser, year: in
     if who.actor is None:
         return _login_redirect(request)
     return _page(request, who, "wf_divergence.html", {
-        "title": f"Divergence {year}", "dv": answers.divergence(ctx.read, ctx.m, year),
+        "title": f"Divergence {year}", "dv": answers.divergence(ctx.read, ctx.m, year, ctx.fit(year)),
         "year": year})
 
 
 # -- one country ----------------------------------------------------------------------------------
 
 
-def _assessment_context(ctx: Ctx, iso3: str, year: int) -> dict[str, Any]:
+def _assessment_context(ctx: Ctx, iso3: str, year: int, who: Who,
+                        checked: tuple[str, str] | None = None) -> dict[str, Any]:
+    """The assessment and, per category, the calibration aid for the person's value (their
+    current proposal; ``checked`` = (category, value) asked with the page's "check a value"
+    form)."""
     a = answers.assessment(ctx.read, ctx.m, iso3, year)
     s = ctx.m.scale
     steps = int((s.max - s.min) / s.step)
+    fit = ctx.fit(year)
+    user = who.actor.username if who.actor else None
+    cal: dict[str, estimates.Calibration] = {}
+    check_error = None
+    for cat in a["categories"]:
+        value = checked[1] if checked and checked[0] == cat else None
+        try:
+            cal[cat] = estimates.calibration(ctx.read, ctx.m, fit, iso3, year, cat, value, user)
+        except DemoscopeError as exc:  # a value off the grid: say so, check the default
+            check_error = exc.message
+            cal[cat] = estimates.calibration(ctx.read, ctx.m, fit, iso3, year, cat, None, user)
     return {"title": f"{a['country']} {year}", "a": a, "year": year, "iso3": iso3,
             "grid": [fmt(s.min + i * s.step) for i in range(steps + 1)],
-            "states": State}
+            "states": State, "cal": cal, "checked": checked[0] if checked else None,
+            "check_error": check_error}
 
 
 @router.get("/workflow/{year:int}/{iso3}")
-async def assessment_page(request: Request, ctx: Ctx, who: CurrentUser, year: int, iso3: str
-                          ) -> Response:
+async def assessment_page(request: Request, ctx: Ctx, who: CurrentUser, year: int, iso3: str,
+                          check: str | None = None, value: str | None = None) -> Response:
     if who.actor is None:
         return _login_redirect(request)
-    return _page(request, who, "wf_assessment.html", _assessment_context(ctx, _iso3(iso3), year))
+    checked = (check.strip().upper(), value) if check and value else None
+    return _page(request, who, "wf_assessment.html",
+                 _assessment_context(ctx, _iso3(iso3), year, who, checked))
 
 
 def _country_action(name: str) -> Callable[..., Any]:
@@ -260,7 +279,7 @@ def _country_action(name: str) -> Callable[..., Any]:
 
         def fail(exc: DemoscopeError, d: dict[str, str]) -> Response:
             return _page(request, who, "wf_assessment.html", {
-                **_assessment_context(ctx, code, year), "error": exc.message,
+                **_assessment_context(ctx, code, year, who), "error": exc.message,
                 "conflict": getattr(exc, "extra", None), "posted": d}, exc.http_status)
 
         return await _act(request, who, f"/workflow/{year}/{code}", run, fail)

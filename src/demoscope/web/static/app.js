@@ -73,8 +73,11 @@
         if (i < 0 || i >= n) { tip.hidden = true; return; }
         var showCats = fig.parentNode.querySelector(".toggle");
         var lines = d.lines.filter(function (l) { return l.primary || (showCats && showCats.checked); });
+        var showCi = fig.parentNode.querySelector(".ci-toggle");
         var rows = lines.filter(function (l) { return l.values[i] !== null; }).map(function (l) {
-          return l.name + (l.primary ? "" : " (" + l.key + ")") + ": " + l.values[i].toFixed(2) + (l.printed[i] ? " (printed)" : "");
+          var ci = showCi && showCi.checked && l.lo && l.lo[i] !== null && l.hi[i] !== null
+            ? " (90 %: " + l.lo[i].toFixed(2) + "–" + l.hi[i].toFixed(2) + ")" : "";
+          return l.name + (l.primary ? "" : " (" + l.key + ")") + ": " + l.values[i].toFixed(2) + (l.printed[i] ? " (printed)" : "") + ci;
         });
         if (!rows.length) { tip.hidden = true; return; }
         tip.textContent = "";
