@@ -56,6 +56,8 @@ SAMPLES = {
     ("PUT", "/api/v1/assessments/{iso3}/{year}/report"): (
         f"/api/v1/assessments/{{iso3}}/{YEAR}/report",
         {"parts": {"outlook": "Matrix outlook."}}, "review"),
+    ("GET", "/api/v1/assessments/{iso3}/{year}/calibration/{category}"): (
+        f"/api/v1/assessments/{{iso3}}/{YEAR}/calibration/EP", None, None),
     ("GET", "/api/v1/proposals"): ("/api/v1/proposals", None, None),
     ("GET", "/api/v1/audit"): ("/api/v1/audit", None, None),
 }
