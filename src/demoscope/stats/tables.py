@@ -13,7 +13,10 @@ def _num(x: float | None, nd: int = 2) -> str:
 
 
 def _interval(lo: float | None, hi: float | None) -> str:
-    return "no interval" if lo is None or hi is None else f"{lo:.2f}–{hi:.2f}"
+    if lo is None or hi is None:
+        return "no interval"
+    # An en dash between two negative numbers reads as a minus ("-0.59–-0.14"): say "to".
+    return f"{lo:.2f} to {hi:.2f}" if lo < 0 or hi < 0 else f"{lo:.2f}–{hi:.2f}"
 
 
 def render(est: Estimates, console: Console, rows: int = 60) -> None:
