@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 
+import pytest
+
 from demoscope.methodology import frac, nit
 from demoscope.publish import assemble, markdown
 from demoscope.read.scorecard import scorecard as build_scorecard
@@ -160,3 +162,37 @@ def test_inverted_scale_edition_reads_back(cli, engine, read_db, tmp_path):
     assert d["democracy_percentage"] == card["democracy_percentage"]
     assert sorted((s["category"], s["kind"], s["from"], s["to"]) for s in d["statements"]) == \
         _expected_statements(card)
+
+
+@pytest.mark.parametrize(("iso3", "year"), [("ALB", 2009), ("KAZ", 2023)])
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_gap_in_the_data_reads_back_in_its_own_column(read, iso3: str, year: int, fmt: str):
+    """A country-edition the database lacks (Albania has no 2007–2008 ratings; Kazakhstan's
+    2023 edition is a published headline only) is printed as a gap mark ("n.a." in Markdown,
+    the site's "–" in HTML): read back, every column keeps its own values and the gap gives
+    none, so nothing after it shifts into the wrong edition."""
+    from demoscope.publish import html
+    from demoscope.read.coverage import MISSING_MARK
+    from demoscope.reports import read_report_bytes
+
+    report = assemble.country_report(read, nit(), iso3, year)
+    t = report.table
+    gaps = [y for i, y in enumerate(t.editions)
+            if any(r.gaps and r.gaps[i] for r in t.rows)]
+    assert gaps  # the case under test: a column with a gap
+    text = markdown.country_report(report) if fmt == "md" else html.country_report(report)
+    assert ("n.a." if fmt == "md" else f">{MISSING_MARK}<") in text
+    back = read_report_bytes(text.encode(), f"{iso3.lower()}-{year}.{fmt}")
+    assert back.edition == year
+    got = {y: {k: v for k, v in row.items() if v is not None} for y, row in back.tables.items()}
+    want = {y: {r.code: r.values[i] for r in t.rows if r.values[i] is not None}
+            for i, y in enumerate(t.editions)}
+    if report.published_score is not None:
+        # the published headline (HTML prints it as the report's score; both print the
+        # change to it), never the previous edition's score taken for this one's
+        assert back.democracy_score in (None, report.published_score)
+        assert [s.to_value for s in back.statements if s.category == "DS"] == \
+            [report.published_score]
+        assert got[year].pop("DS", report.published_score) == report.published_score
+    assert {y: c for y, c in got.items() if c} == {y: c for y, c in want.items() if c}
+    assert all(not got.get(y) for y in gaps if not want[y])

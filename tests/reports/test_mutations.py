@@ -23,11 +23,13 @@ from valdoria import (
     cut_after,
     drop_label,
     glue_years,
+    html_table_doc,
     line_of,
     misprint_year,
     page,
     rename,
     table_doc,
+    with_gaps,
 )
 
 from demoscope.reports import audit_report, read_report_bytes
@@ -638,3 +640,86 @@ def test_glued_decimal_commas(layout: str, table: Table, edition: int) -> None:
     assert_table(r, table)
     assert "1,234,567" in text and not any(
         "1,23" in (f.message or "") for f in r.notes if f.code == "value_glue_cut")
+
+
+# --- tables: dash cells and cells that are no value keep their column --------------------------
+
+GAPS = [("DS", [0]), ("DS", [4]), ("DS", [9]), ("CS", [3, 4]), ("JFI", [0, 9]), ("NDG", [8, 9])]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("dash", ["—", "–", "-"], ids=["em", "en", "hyphen"])
+@pytest.mark.parametrize(("code", "columns"), GAPS)
+def test_dash_cells_keep_their_columns(layout: str, dash: str, code: str, columns: list[int]
+                                       ) -> None:
+    """A dash printed for "no value" anywhere in a row (first, middle, last, several) is an
+    n/a cell of its own column, spaced or glued to its neighbours as PDF text leaves it
+    ("4.07–4.25", "Civil Society—2.75", "4.43-"): the values after it stay in their years."""
+    table = with_gaps(TABLE_2018, code, columns)
+    text = table_doc(table, 2018, layout=layout, na=dash).render()
+    r = read(text)
+    assert_table(r, table)
+    assert not {"table_row_short", "table_extra_cells", "table_cell_unreadable"} & {
+        f.code for f in r.notes}
+
+
+@pytest.mark.parametrize("dash", ["—", "–", "-", "n/a"])
+@pytest.mark.parametrize(("code", "columns"), GAPS)
+def test_web_page_table_with_dash_cells(dash: str, code: str, columns: list[int]) -> None:
+    table = with_gaps(TABLE_2018, code, columns)
+    r = read(html_table_doc(table, 2018, na=dash), "valdoria.html")
+    assert r.edition == 2018
+    assert_table(r, table)
+
+
+@pytest.mark.parametrize(("code", "columns"), GAPS)
+def test_web_page_table_with_empty_cells(code: str, columns: list[int]) -> None:
+    """An empty ``<td>`` keeps its column: nothing is read for it (it says neither a value
+    nor n/a), with a finding on its line, and every other cell is read in its own year."""
+    table = with_gaps(TABLE_2018, code, columns)
+    html = html_table_doc(table, 2018, na="EMPTY").replace("<td>EMPTY</td>", "<td></td>")
+    r = read(html, "valdoria.html")
+    expected = {c: [v for i, v in enumerate(vals) if c != code or i not in columns]
+                for c, vals in table.rows.items()}
+    for c, vals in table.rows.items():
+        for i, (year, v) in enumerate(zip(table.years, vals, strict=True)):
+            got = r.tables.get(year, {}).get(c, "absent")
+            assert got == ("absent" if c == code and i in columns else v), (year, c)
+    assert sum(len(v) for v in expected.values()) == sum(len(row) for row in r.tables.values())
+    notes = [f for f in r.notes if f.code == "table_cell_unreadable"]
+    assert all(str(table.years[i]) in f.message for f, i in zip(notes, columns, strict=True))
+    assert all(f.line == line_of(html, f"<td>{NAMES[code]}</td>") for f in notes)
+
+
+@pytest.mark.parametrize("layout", ["lines", "flat", "pipes"])
+def test_a_cell_that_is_no_value_keeps_its_column(layout: str) -> None:
+    """"4.2x" printed where a cell stands: nothing is read for that year, the cells after it
+    keep theirs, and the report says which cell it could not read."""
+    text = table_doc(layout=layout).render()
+    sep = " | " if layout == "pipes" else " "
+    row = sep.join(table_doc()._cells("CS"))
+    damaged = row.replace("3.00" + sep + "3.00" + sep + "3.00", "3.00" + sep + "3.0x" + sep
+                          + "3.00", 1)
+    assert damaged != row and row in text  # CS: 2.75 2.75 2.75 3.00 3.00(2013) 3.00 ...
+    r = read(text.replace(row, damaged))
+    assert r.tables[2013].get("CS", "absent") == "absent"
+    for year, value in zip(TABLE_2018.years, TABLE_2018.rows["CS"], strict=True):
+        if year != 2013:
+            assert r.tables[year]["CS"] == value, year
+    note = finding(r, "table_cell_unreadable")
+    assert "2013" in note.message and "'3.0x'" in note.message
+
+
+def test_a_row_short_of_a_cell_is_not_read_from_the_left() -> None:
+    """A row that prints one cell fewer than the table has columns, with no sign of which is
+    missing: reading it from the left would shift every cell after the gap into the wrong
+    year, so it is not read, and the report says so."""
+    text = table_doc(layout="lines").render()
+    row = " ".join(table_doc()._cells("IM"))
+    short = row.replace("4.25 4.25 ", "4.25 ", 1)
+    assert short != row
+    r = read(text.replace(row, short))
+    assert all("IM" not in cells for cells in r.tables.values())
+    assert finding(r, "table_row_short").line == line_of(text, "Independent Media")
+    order = [c for c in TABLE_2018.rows if c != "IM"]
+    assert_table(r, Table(TABLE_2018.years, {c: TABLE_2018.rows[c] for c in order}))

@@ -318,3 +318,24 @@ def cut_after(text: str, needle: str, keep: int = 0) -> str:
 
 def rename(text: str, old: str, new: str) -> str:
     return text.replace(old, new).replace(old.lower(), new.lower())
+
+
+def with_gaps(table: Table, code: str, columns: list[int]) -> Table:
+    """``table`` with no value ("n/a", a dash) in ``columns`` of row ``code``."""
+    rows = {c: list(v) for c, v in table.rows.items()}
+    for i in columns:
+        rows[code][i] = None
+    return Table(list(table.years), rows)
+
+
+def html_table_doc(table: Table, edition: int, na: str = "n/a", country: str = "Valdoria") -> str:
+    """A saved web page holding the ratings table as an HTML ``<table>`` (one ``<td>`` per
+    cell, ``na`` where a row has no value)."""
+    head = "".join(f"<th>{y}</th>" for y in table.years)
+    body = "".join(
+        f"<tr><td>{NAMES[code]}</td>" + "".join(f"<td>{cell(v, na=na)}</td>" for v in vals)
+        + "</tr>\n" for code, vals in table.rows.items())
+    return (f"<html><body>\n<h1>Nations in Transit {edition} - {country}</h1>\n"
+            f"<p>{country} by Ana Example</p>\n<table>\n<tr><th>NIT Edition</th>{head}</tr>\n"
+            f"{body}</table>\n<p>The ratings are based on a scale of 1 to 7, with 1 representing "
+            "the highest level of democratic progress and 7 the lowest.</p>\n</body></html>\n")

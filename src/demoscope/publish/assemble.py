@@ -339,7 +339,13 @@ def _held_otherwise(m: Methodology, ed: Edition, name: str, card: Scorecard) -> 
                 continue
             label = (m.category_name(code, ed) if code in ed.categories else m.score.name
                      if code == m.score.code else code)
-            printed.append(f"{label}: {fmt(old) + ' → ' if old is not None else ''}{fmt(new)}.")
+            if old is None:
+                printed.append(f"{label}: {fmt(new)}.")
+                continue
+            # the pages' own wording: "Label: 1.36 → 1.32" would read back as a score block
+            # printing the previous edition's score for this one
+            printed.append(f"{name}'s {label} {change_verb(m, ed.direction, old, new)} from "
+                           f"{fmt(old)} to {fmt(new)}.")
         out.append("Changes as the edition printed them: " + " ".join(printed))
     if rebuilt is not None:
         out.append(f"A full row {rebuilt['provenance']} gives a {m.score.name} of "

@@ -19,6 +19,12 @@ line), what was inferred and why; values themselves always come from the documen
   the table lacks: the only one missing, or the ones the table's printed order puts between
   the neighbouring rows (the methodology's order, or the order with National Democratic
   Governance first that the tables of 2006 on print).
+* **Cells never shift.** A cell the copy prints empty (between two ``|``) or as something that
+  is no value ("4.2x") keeps its column and gives no value (``table_cell_unreadable``). A row
+  that stops at such a token keeps the cells before it (``table_row_stops``); a row that ends
+  the copy keeps the cells it has (``table_row_truncated``). Any other row with fewer cells
+  than the table has columns does not say which column lacks its cell: it is not read
+  (``table_row_short``), never placed from the left.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from functools import cache
 
 from demoscope.methodology import Methodology
 from demoscope.reports.model import Finding
-from demoscope.reports.tables import SCORE_CODES, Group, Row, parse_value
+from demoscope.reports.tables import SCORE_CODES, Cell, Group, Row, Unread, parse_value
 
 Value = Fraction | Decimal | None
 
@@ -130,11 +136,20 @@ def _width(g: Group) -> int:
 
 def _full_width(g: Group) -> int:
     """The most common number of cells of a labelled row that is not cut short (0: none)."""
-    counts = Counter(len(r.values) for r in g.rows if r.code and not r.fragment)
+    counts = Counter(_printed(r.values) for r in g.rows if r.code and not r.fragment)
     if not counts:
         return 0
     top = max(counts.values())
     return max(w for w, n in counts.items() if n == top)
+
+
+def _printed(values: list[Cell]) -> int:
+    """How many cells a row prints, empty cells after its last one not counted (a table that
+    ends every row on an empty cell has no column there)."""
+    n = len(values)
+    while n and values[n - 1] == Unread(""):
+        n -= 1
+    return n
 
 
 def _header_lost_years(g: Group, count: int) -> bool:
@@ -205,7 +220,8 @@ def edition_from_eras(groups: Iterable[Group], m: Methodology) -> tuple[int, str
             continue
         width = _full_width(g)
         rows = {r.code: r.values for r in g.rows
-                if r.code in m.categories and len(r.values) == width}
+                if r.code in m.categories and len(r.values) == width
+                and not any(isinstance(v, Unread) for v in r.values)}
         if width < 2 or not rows:
             continue
         found: set[int] = set()
@@ -314,7 +330,7 @@ def _split(g: Group, width: int, notes: list[Finding]) -> list[Row]:
 def _with(row: Row, values: list, offsets: list[int], fragment: bool | None = None) -> Row:
     return Row(row.code, row.label, row.start, row.end, row.line, values,
                row.fragment if fragment is None else fragment, 0, offsets, False, row.slip,
-               row.unlabelled)
+               row.unlabelled, row.stopped, row.ends_copy, row.lead_empty)
 
 
 @cache
@@ -375,14 +391,16 @@ def _name_orphans(rows: list[Row], years: list[int], others: set[str], out: Tabl
                 "inferred for it; its values were not read", rows[i].line))
 
 
-def _fits(code: str, values: list[str | None], years: list[int], m: Methodology) -> bool:
+def _fits(code: str, values: list[Cell], years: list[int], m: Methodology) -> bool:
     """Whether cells could be ``code``'s: a value only in editions that rate it, ratings on
     the quarter grid, a score with two decimals."""
     numbers = [(y, Fraction(raw.replace(",", "."))) for y, raw in zip(years, values,
-                                                                    strict=False) if raw]
+                                                                    strict=False)
+               if isinstance(raw, str)]
     if code in SCORE_CODES:  # a mean: some value off the quarter grid, or printed to 2 places
         return any((v * 4).denominator != 1 for _, v in numbers) or any(
-            raw and len(raw.replace(",", ".").partition(".")[2]) == 2 for raw in values)
+            isinstance(raw, str) and len(raw.replace(",", ".").partition(".")[2]) == 2
+            for raw in values)
     for year, v in numbers:
         ed = m.editions.get(year)
         if (ed is not None and not ed.uses(code)) or (v * 4).denominator != 1:
@@ -417,7 +435,8 @@ def _named(rows: list[Row], i: int, code: str, m: Methodology, why: str, out: Ta
     row = rows[i]
     name = _name(code, m)
     rows[i] = Row(code, name, row.start, row.end, row.line, row.values, row.fragment, 0,
-                  row.offsets, unlabelled=True)
+                  row.offsets, unlabelled=True, stopped=row.stopped, ends_copy=row.ends_copy,
+                  lead_empty=row.lead_empty)
     out.notes.append(Finding(
         "info", "table_label_inferred",
         f"a row of {len(row.values)} cells prints no label; read as {name}: {why}", row.line))
@@ -433,6 +452,13 @@ def _name(code: str, m: Methodology) -> str:
 
 def _place(row: Row, years: list[int], g: Group, out: Tables) -> None:
     values = row.values
+    if row.lead_empty and len(values) + row.lead_empty == len(years) and not (
+            row.fragment or row.ends_copy) and 2 * sum(r.lead_empty > 0 for r in g.rows) <= \
+            len(g.rows):
+        # "Label | | 4.75 …" one cell short, where the table's other rows print no such
+        # rule after their label: the empty cell is the first column's
+        values = [*(Unread("") for _ in range(row.lead_empty)), *values]
+        row = _with(row, values, [row.start] * row.lead_empty + row.offsets)
     if row.n_pre and len(values) > row.n_pre:
         out.notes.append(Finding(
             "info", "table_label_wrapped",
@@ -444,20 +470,54 @@ def _place(row: Row, years: list[int], g: Group, out: Tables) -> None:
             "info", "category_name_slip",
             f"row label {row.slip!r} is no category name; read as {row.label}, the name it "
             "nearly spells", row.line))
+    if len(values) > len(years) and _printed(values) <= len(years):
+        values = values[: len(years)]  # empty cells after the table's last column
     if len(values) > len(years):
+        if any(isinstance(v, Unread) for v in values):
+            # which of the cells is no cell of the table (page furniture, a stray mark) is
+            # not known: reading from the left would shift the cells after it
+            out.notes.append(Finding(
+                "warning", "table_extra_cells",
+                f"{row.label} row has {len(values)} cells for {len(years)} year columns, one "
+                "of them unreadable; which cells are the table's cannot be told, so the row "
+                "is not read", row.line))
+            return
         out.notes.append(Finding(
             "warning", "table_extra_cells",
             f"{row.label} row has {len(values)} cells for {len(years)} year columns; "
             "extra cells ignored", row.line))
         values = values[: len(years)]
-    if row.fragment or (g.header_tokens and len(values) < len(years)):
-        out.truncated = True
-        out.notes.append(Finding(
-            "info", "table_row_truncated",
-            f"{row.label} row stops after {len(values)} of {len(years)} cells "
-            "(the copy is cut short)", row.line))
+    if len(values) < len(years):
+        if row.fragment or row.ends_copy:
+            out.truncated = True
+            out.notes.append(Finding(
+                "info", "table_row_truncated",
+                f"{row.label} row stops after {len(values)} of {len(years)} cells "
+                "(the copy is cut short)", row.line))
+        elif row.stopped:
+            out.notes.append(Finding(
+                "warning", "table_row_stops",
+                f"{row.label} row stops at {row.stopped!r}, which is no value, after "
+                f"{len(values)} of {len(years)} cells: the cells before it are read, the "
+                "rest are not", row.line))
+        else:
+            out.notes.append(Finding(
+                "warning", "table_row_short",
+                f"{row.label} row prints {len(values)} cells for {len(years)} year columns: "
+                "which column lacks its cell cannot be told, so none of its cells is read",
+                row.line))
+            return
     per_value = row.unlabelled and g.line_at is not None
     for k, (year, raw) in enumerate(zip(years, values, strict=False)):
+        line = row.line
+        if per_value and k < len(row.offsets):
+            line = g.line_at(row.offsets[k])  # type: ignore[misc]
+        if isinstance(raw, Unread):
+            out.notes.append(Finding(
+                "warning", "table_cell_unreadable",
+                f"{row.label} {year}: the table prints {raw.shown()}, which is no value; "
+                "nothing is read for it, and the other cells keep their columns", line))
+            continue
         value = None if raw is None else parse_value(raw, row.code)
         cells = out.values.setdefault(year, {})
         if row.code in cells:
@@ -469,9 +529,6 @@ def _place(row: Row, years: list[int], g: Group, out: Tables) -> None:
                     "the first is kept", row.line))
             continue
         cells[row.code] = value
-        line = row.line
-        if per_value and k < len(row.offsets):
-            line = g.line_at(row.offsets[k])  # type: ignore[misc]
         out.lines[(year, row.code)] = line
 
 
@@ -482,6 +539,8 @@ def _undated(g: Group, out: Tables) -> None:
         for row in g.rows:
             if row.code and row.values and row.code not in out.undated:
                 raw = row.values[0]
+                if isinstance(raw, Unread):
+                    continue
                 value = None if raw is None else parse_value(raw, row.code)
                 out.undated[row.code] = (value, row.line)
         out.notes.append(Finding(
@@ -493,7 +552,14 @@ def _undated(g: Group, out: Tables) -> None:
     kept = 0
     for row in g.rows:
         if row.code and row.values and row.code not in out.undated_rows:
-            cells = [None if raw is None else parse_value(raw, row.code) for raw in row.values]
+            if any(isinstance(raw, Unread) for raw in row.values):
+                out.notes.append(Finding(
+                    "warning", "table_cell_unreadable",
+                    f"{row.label} row prints a cell that is no value; the row is not read",
+                    row.line))
+                continue
+            cells = [None if raw is None else parse_value(raw, row.code)
+                     for raw in row.values if not isinstance(raw, Unread)]
             out.undated_rows[row.code] = cells
             kept += 1
             if len(row.values) == width and row.code not in out.undated:

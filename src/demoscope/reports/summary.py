@@ -33,7 +33,8 @@ INFERRED = frozenset({
 UNREADABLE = frozenset({
     "changes_list_cut", "scores_cut_off", "statement_cut", "statement_cut_short",
     "table_row_truncated", "table_row_unlabeled", "table_extra_cells", "table_years_unknown",
-    "no_change_bullets", "edition_unknown",
+    "no_change_bullets", "edition_unknown", "table_row_short", "table_row_stops",
+    "table_cell_unreadable",
 })
 SHAPES = ("text", "pdf", "webpage")
 

@@ -46,7 +46,9 @@ _EXTRA_LABELS = {
     "DP": ("Democracy Percentage",),
 }
 
-_VAL = r"(?:\d(?:[.,]\d{1,2})?|n/a|n\.a\.)"
+# A value printed between the words of a wrapped label: a number or an n/a cell in any of the
+# spellings a cell has (:data:`_NA_CELL`: a dash too), so that a wrapped row keeps every column.
+_VAL = r"(?:\d(?:[.,]\d{1,2})?|n/a|n\.a\.|[-–—])"
 _SEP = rf"(?:[\s|]+{_VAL}(?=[\s|]))*[\s|]+"
 # A cell: a value, "n/a" as tables spell it ("n/a", "N/A", "n.a.", "na", a dash), or a
 # fragment ("4." where the copy stops). Note markers ("*", "†") may follow a value.
@@ -57,7 +59,7 @@ _CELL = re.compile(
 _CELL_DP = re.compile(
     r"[\s|:*]*(?:(?P<v>\d{1,3}(?:[.,]\d{1,2})?)%?|" + _NA_CELL + r"|(?P<frag>\d{1,3}[.,]))"
     r"[*†‡]?(?=[\s|*]|\Z)", re.I)
-_PRE_VALUE = re.compile(r"(?<![\w.,/])(\d(?:[.,]\d{1,2})?|n/a|n\.a\.)(?![\w.,/])", re.I)
+_PRE_VALUE = re.compile(r"(?<![\w.,/])(\d(?:[.,]\d{1,2})?|n/a|n\.a\.|[-–—])(?![\w.,/])", re.I)
 _GAP = re.compile(r"[\s|*:]*")
 # Page furniture where a table runs over a page break: a running head ("496 Nations in
 # Transit 2008"), a page number alone, or a country head with its page number ("Albania 57").
@@ -84,6 +86,30 @@ _YEAR_GLUE = re.compile(r"(?:(?:19|20)\d\d){2,}")
 _VALUE_GLUE = re.compile(r"(?:\d\.\d\d){2,}(?:\d\.?)?")
 #: Ratings with decimal commas printed without separators ("3,503,504,25").
 _COMMA_GLUE = re.compile(r"(?:[1-7],\d\d){2,}")
+
+
+# A dash printed as an n/a cell but glued to its neighbours, as PDF text extraction leaves it
+# ("4.07–4.25", "3.25–" at a row's end, "Civil Society–2.75", "5.00----"): spaced apart, one
+# cell per dash, so that each stays a cell of its own and keeps its column. Only next to a
+# value-shaped number or between a label and one (never a year range such as "1999–2000", a
+# rule "----" or a hyphenated word).
+_DASHES = re.compile(r"[-–—]+")
+_VALUE_BEFORE = re.compile(r"\d[.,]\d\d?\Z")
+_VALUE_AFTER = re.compile(r"\d[.,]\d")
+
+
+def _dash_cells(m: re.Match[str]) -> str:
+    run, text, a, b = m.group(), m.string, m.start(), m.end()
+    value_before = _VALUE_BEFORE.search(text, max(0, a - 4), a) is not None
+    value_after = _VALUE_AFTER.match(text, b) is not None
+    cell_ends = b == len(text) or text[b] in " \t|\n"
+    letter_before = a > 0 and text[a - 1].isalpha()
+    if run == "-":  # a hyphen alone: never inside a word or a range of years
+        glued = (value_before and (value_after or cell_ends)) or (letter_before and value_after)
+    else:
+        glued = (value_before and (value_after or cell_ends or len(run) > 1)) or (
+            letter_before and (value_after or (len(run) > 1 and cell_ends)))
+    return " " + " ".join(run) + " " if glued else run
 
 
 def _blank(m: re.Match[str]) -> str:
@@ -204,6 +230,7 @@ def prepare(text: str, lowered: str | None = None,
             if hit:
                 text = text[: hit.start(2)] + " " * len(hit.group(2)) + text[hit.end(2):]
             at = lowered.find(needle, at + 1)
+    text = _DASHES.sub(_dash_cells, text)
     return _unglue_digits(text, cuts)
 
 
@@ -292,13 +319,18 @@ class Row:
     start: int
     end: int
     line: int
-    values: list[str | None]  # in column order; None = n/a
+    values: list[Cell]  # in column order; None = n/a, Unread = no value read
     fragment: bool = False  # a dangling "2." — the copy stops inside this row
     n_pre: int = 0  # how many of ``values`` (the last ones) were printed inside the label
     offsets: list[int] = field(default_factory=list)  # where each cell after the label starts
     dash_first: bool = False  # the first cell after the label is a dash (n/a or a separator)
     slip: str = ""  # the label as printed when it is a near miss of ``label``
     unlabelled: bool = False  # the copy prints no label: each cell has its own line
+    stopped: str = ""  # what the row stops at on its line when that is no cell ("4.2x")
+    ends_copy: bool = False  # nothing but white space follows the row: the copy ends with it
+    #: empty cells between the label and the first cell ("Label | | 4.75"): a rule that many
+    #: copies print after the label, or empty first cells; columns.py decides by the count
+    lead_empty: int = 0
 
 
 @dataclass
@@ -396,7 +428,7 @@ def find_groups(text: str, m: Methodology, line_at) -> list[Group]:
             continue
         code = codes[match.lastgroup or ""]
         found = _PRE_VALUE.findall(label)  # values printed between the label's words
-        pre = [None if v[0] in "nN" else v for v in found] if found else found
+        pre = [v if v[0].isdigit() else None for v in found] if found else found
         if not pre and (_CELL_DP if code == "DP" else _CELL).match(text, end) is None:
             continue  # a category named in prose, not a row: most labels in a long report
         name = " ".join((_PRE_VALUE.sub(" ", label) if found else label).split())
@@ -439,22 +471,102 @@ def find_groups(text: str, m: Methodology, line_at) -> list[Group]:
 
 
 def _cells(text: str, end: int, code: str, name: str, at: int, line_at) -> Row:
-    """The cells after a label that ends at ``end``, up to the first thing that is no cell."""
+    """The cells after a label that ends at ``end``, up to the first thing that is no cell.
+
+    A cell is never dropped silently: an empty cell between two ``|`` and a token printed
+    where a cell stands that is no value ("4.2x", "?"), when cells follow it, each keep their
+    column as :class:`Unread` (no value; :mod:`~demoscope.reports.columns` reports them), so
+    that the cells after them stay under their own years."""
     cell = _CELL_DP if code == "DP" else _CELL
-    post: list[str | None] = []
+    post: list[Cell] = []
     offsets: list[int] = []
-    pos, fragment, dash = end, False, False
-    while c := cell.match(text, pos):
+    pos, fragment, dash, stopped, lead_empty = end, False, False, "", 0
+    while True:
+        c = cell.match(text, pos)
+        if c is None:
+            odd = _odd_cell(text, pos, cell)
+            if odd is None:
+                stop = _STOP.match(text, pos)
+                if stop is not None and not _WORD.search(stop.group("tok")):
+                    stopped = stop.group("tok")
+                break
+            if post:
+                _empty_cells(text, pos, odd.start("odd"), post, offsets)
+            post.append(Unread(odd.group("odd")))
+            offsets.append(odd.start("odd"))
+            pos = odd.end()
+            continue
+        v, na, frag = c.group("v", "na", "frag")
+        content = c.start("v") if v else c.start("na") if na else c.start("frag")
+        if post:
+            _empty_cells(text, pos, content, post, offsets)
+        else:  # "Label | | 4.75": an empty first cell, or a rule after the label
+            lead_empty = len(_EMPTY_CELL.findall(text, pos, content))
         pos = c.end()
-        v, frag = c.group("v", "frag")
         if frag:
             fragment = True
             break
         if not post and not v:
-            dash = c.group("na") in ("-", "–", "—")
+            dash = na in ("-", "–", "—")
         post.append(v or None)
-        offsets.append(c.start("v") if v else c.start("na"))
-    return Row(code, name, at, pos, line_at(at), post, fragment, 0, offsets, dash)
+        offsets.append(content)
+    if post:  # empty cells after the last one, up to the end of its line ("3.25 |  |")
+        eol = text.find("\n", pos)
+        eol = len(text) if eol < 0 else eol
+        if _TRAILING.fullmatch(text, pos, eol):
+            _empty_cells(text, pos, eol, post, offsets)
+    row = Row(code, name, at, pos, line_at(at), post, fragment, 0, offsets, dash)
+    row.stopped, row.lead_empty = stopped, lead_empty
+    row.ends_copy = _REST_BLANK.match(text, pos) is not None
+    return row
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A cell of a row that holds no value the reader can read: empty (between two ``|``) or
+    printed as something that is no value (``printed``). It keeps its column."""
+
+    printed: str
+
+    def shown(self) -> str:
+        return repr(self.printed) if self.printed else "an empty cell"
+
+
+#: One cell of a row as read: the value as printed, ``None`` for n/a, or :class:`Unread`.
+Cell = str | None | Unread
+
+# Two "|" with only spaces between them: an empty cell ("| 4.25 |  | 4.50 |").
+_EMPTY_CELL = re.compile(r"\|[ \t]+(?=\|)")
+_TRAILING = re.compile(r"[ \t|]*")
+# A token standing where a cell would (short, on the row's line, no word in it: never the
+# next row's label or prose), read as an unreadable cell only when a cell follows it.
+_ODD_CELL = re.compile(r"[ \t|:*]*(?P<odd>[^\s|]{1,12})(?=[ \t|])")
+_WORD = re.compile(r"[A-Za-z]{3}")
+# What a row stops at on its own line, when that is no cell ("4.2x" where the copy ends).
+_STOP = re.compile(r"[ \t|:*]*(?P<tok>[^\s|]{1,24})")
+_REST_BLANK = re.compile(r"[\s|*]*\Z")
+
+
+def _odd_cell(text: str, pos: int, cell: re.Pattern[str]) -> re.Match[str] | None:
+    odd = _ODD_CELL.match(text, pos)
+    if odd is None or _WORD.search(odd.group("odd")) or odd.group("odd")[0] in "%/":
+        return None
+    nxt = cell.match(text, odd.end())
+    if nxt is None or nxt.group("frag") or "\n" in text[odd.end(): nxt.start(
+            "v") if nxt.group("v") else nxt.start("na")]:
+        return None
+    return odd
+
+
+def _empty_cells(text: str, start: int, end: int, post: list[Cell], offsets: list[int]) -> None:
+    """An :class:`Unread` cell for every empty cell between two "|" in ``text[start:end]``,
+    the separator between two cells of one line."""
+    sep = text[start:end]
+    if "|" not in sep or "\n" in sep:  # (a new line starts a row: its "| |" is its rule)
+        return
+    for hit in _EMPTY_CELL.finditer(text, start, end):
+        post.append(Unread(""))
+        offsets.append(hit.start() + 1)
 
 
 # A label that the lexicon does not know: capitalised words (with "and", "of", "&"), at most
@@ -577,7 +689,7 @@ def _attach_header(group: Group, text: str, start: int, line_at) -> None:
 def _lead_row(group: Group, lead: list[re.Match[str]], line_at) -> None:
     """Cells before a group's first labelled row, as a row without a label."""
     raw = [t.group().rstrip("*†‡") for t in lead]
-    values: list[str | None] = [None if not r[0].isdigit() else r for r in raw]
+    values: list[Cell] = [None if not r[0].isdigit() else r for r in raw]
     group.rows.append(Row("", "", lead[0].start(), lead[-1].end(), line_at(lead[0].start()),
                           values, offsets=[t.start() for t in lead], unlabelled=True))
 
@@ -585,7 +697,7 @@ def _lead_row(group: Group, lead: list[re.Match[str]], line_at) -> None:
 def _plausible(group: Group, text: str) -> bool:
     """Drop stray matches in prose: a group needs a value that is not n/a, and a lone row needs
     a header, a score label, or to start a line ("Corruption: 3.25"), as score blocks do."""
-    if not any(v is not None for row in group.rows for v in row.values):
+    if not any(isinstance(v, str) for row in group.rows for v in row.values):
         return False
     if group.header_tokens or len(group.rows) > 1:
         return True
