@@ -94,6 +94,62 @@ def test_conflict_is_reported_and_nothing_written(cli, db_url, tmp_path):
     assert rev.source.startswith("report text ") and "serbia-2018.txt" in rev.source
 
 
+def test_ingest_never_writes_an_edition_the_workflow_runs(cli, db_url, tmp_path, monkeypatch):
+    """An edition opened with ``edition open`` changes through proposals, the consensus and
+    audited corrections only: ingesting a report into it is refused (with or without
+    --update, in drafting and once published) with one line naming the edition, exit 1, and
+    nothing written, as ``demoscope rate`` refuses."""
+    import io
+    import sys
+
+    from demoscope.read.assessment import assessment
+
+    read = reads.reader_for_url(db_url)
+    before = held(db_url, "SRB", 2018)
+    after = dict(before, IM=before["IM"] + Fraction(1, 4))
+    path = write_report(tmp_path / "serbia-2019.txt", "Serbia", 2019, before, after)
+    for name, role, by in (("root", "admin", ()), ("ed", "editor", ("--as", "root"))):
+        monkeypatch.setattr(sys, "stdin", io.StringIO("correct horse battery staple\n"))
+        assert cli("user", "add", name, "--role", role, "--password-stdin", *by)[0] == 0
+    assert cli("edition", "open", "2019", "--countries", "SRB", "--as", "ed")[0] == 0
+
+    def refused(*args: str) -> None:
+        version = reads.data_version(read)
+        code, out, err = cli("ingest", path, *args)
+        assert code == 1, err
+        lines = [ln.strip() for ln in out.splitlines() if "assessment workflow" in ln]
+        assert len(lines) == 1 and "2019 edition" in lines[0] and "nothing written" in lines[0]
+        assert out.splitlines()[0].startswith("rejected ")
+        assert reads.data_version(read) == version  # no write transaction committed
+
+    refused()
+    refused("--update")
+    assert held(db_url, "SRB", 2019) == {}
+
+    for state in ("review", "consensus"):
+        assert cli("edition", "move", "2019", state, "--as", "ed")[0] == 0
+    a = assessment(read, M, "SRB", 2019)
+    v = a["version"]
+    for cat, cell in a["categories"].items():
+        code, out, err = cli("consensus", "SRB", "2019", cat, f"{cell['starting']:.2f}",
+                             "--version", str(v), "--as", "ed", "--json")
+        assert code == 0, err
+        v = json.loads(out)["version"]
+    code, _, err = cli("edition", "publish", "2019", "--as", "ed")
+    assert code == 0, err
+    published = held(db_url, "SRB", 2019)
+    assert published == before  # the starting values, now published
+    revisions = reads.revisions(read, M.code, "SRB", 2019, "IM")
+    refused("--update")
+    assert held(db_url, "SRB", 2019) == published
+    assert reads.revisions(read, M.code, "SRB", 2019, "IM") == revisions
+    # a report that agrees with the published values changes nothing and is fine
+    (tmp_path / "same").mkdir()
+    same = write_report(tmp_path / "same" / "serbia-2019.txt", "Serbia", 2019, before, before)
+    code, out, err = cli("ingest", same, "--update", "--json")
+    assert code == 0 and json.loads(out)["import"]["status"] == "unchanged", err
+
+
 def test_report_with_errors_writes_nothing(cli, db_url, tmp_path):
     before = held(db_url, "SRB", 2018)
     after = dict(before, CS=before["CS"] + Fraction(1, 4))

@@ -11,6 +11,10 @@ of its own, taken here and nowhere else:
 * a value that **differs from the database** is a conflict: the report is not imported and each
   conflict is listed; with ``update=True`` the new value is recorded, the old one kept in the
   revision history with the report as provenance;
+* an edition the **assessment workflow** runs (opened with ``edition open``) is never written
+  by an import, with or without ``update``: its values change through proposals, the
+  consensus and audited corrections (the rule :func:`demoscope.services.rating.rate` applies);
+  the report is rejected, naming the edition, and nothing is written;
 * values are converted from the report's printed scale to the edition's own before storing
   (today's site prints the 2018 and 2019 editions on the 7-best scale: a Democracy Score
   printed 4.04 is stored as 3.96), and a note says so;
@@ -38,7 +42,7 @@ from demoscope.methodology import Methodology
 from demoscope.numbers import fmt, x100
 from demoscope.reconstruction import ChangeList
 from demoscope.reports.model import Report
-from demoscope.services.rating import check_country, record
+from demoscope.services.rating import check_country, check_not_assessed, record
 from demoscope.services.reconstructing import rebuild
 from demoscope.store import reads, writes
 
@@ -229,6 +233,10 @@ def import_report(engine: Engine, m: Methodology, report: Report, *, update: boo
         with writes.write_transaction(engine) as tx:
             check_country(tx.read, report.iso3)
             held = reads.row(tx.read, m.code, report.iso3, ed.year)
+            if any(held.get(code) != v[0] for code, v in values.items()):
+                # an edition the workflow runs changes through proposals, the consensus and
+                # audited corrections only, never through an imported report
+                check_not_assessed(tx.read, m, ed.year)
             for code, (value, line, justification) in sorted(values.items()):
                 label = f"{code} {fmt(value)}"
                 old = held.get(code)
