@@ -150,6 +150,35 @@ def test_ingest_never_writes_an_edition_the_workflow_runs(cli, db_url, tmp_path,
     assert code == 0 and json.loads(out)["import"]["status"] == "unchanged", err
 
 
+def test_provenance_from_a_long_path_is_stored_whole(cli, db_url, tmp_path):
+    """The source of an imported value names its report file: a path longer than any fixed
+    column width is stored whole on every backend (it was cut at 200 characters), for the
+    ratings, their revision history and a page's published headline."""
+    folder = tmp_path.joinpath(*(f"archive-of-collected-country-reports-part-{i:02d}"
+                                 for i in range(6)))
+    folder.mkdir(parents=True)
+    before = held(db_url, "SRB", 2018)
+    after = dict(before, EP=before["EP"] - Fraction(1, 4))
+    path = write_report(folder / "serbia-2019.txt", "Serbia", 2019, before, after)
+    assert len(str(path)) > 300
+    code, out, err = cli("ingest", path, "--json")
+    assert code == 0 and json.loads(out)["import"]["status"] == "imported", err
+    read = reads.reader_for_url(db_url)
+    rev = reads.revisions(read, M.code, "SRB", 2019, "EP")[-1]
+    assert rev.source.startswith("report text ") and f"{path}:" in rev.source
+    page = folder / "kazakhstan-2023.txt"
+    page.write_text(
+        "URL: https://example.org/country/kazakhstan/nations-transit/2023\n\n"
+        "Consolidated Authoritarian Regime\nDemocracy Percentage 4.83 100\n"
+        "Democracy Score 1.29 7\n\nThe ratings are based on a scale of 1 to 7, with 7 "
+        "representing the highest level of democratic progress and 1 the lowest.\n",
+        encoding="utf-8")
+    code, out, err = cli("ingest", page, "--update", "--json")
+    assert code == 0, err
+    held_ds = reads.published_scores(read, M.code, ["KAZ"], 2023)[("KAZ", 2023)]["DS"]
+    assert held_ds.value == Fraction(129, 100) and str(page) in held_ds.source
+
+
 def test_report_with_errors_writes_nothing(cli, db_url, tmp_path):
     before = held(db_url, "SRB", 2018)
     after = dict(before, CS=before["CS"] + Fraction(1, 4))

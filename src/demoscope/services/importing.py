@@ -250,7 +250,7 @@ def import_report(engine: Engine, m: Methodology, report: Report, *, update: boo
                         continue
                 where = f"{report.file}:{line}" if line else report.file
                 source = f"report {report.shape} {where}" + (f" by {user}" if user else "")
-                record(tx, m, report.iso3, ed, code, value, source=source[:200],
+                record(tx, m, report.iso3, ed, code, value, source=source,
                        justification=justification or None)
                 (result.updated if old is not None else result.added).append(label)
             prev = m.previous_edition(report.edition)
@@ -287,7 +287,7 @@ def _store_headline(tx: writes.WriteTransaction, m: Methodology, report: Report,
     assert report.iso3 is not None and report.edition is not None
     iso3, year = report.iso3, report.edition
     eid = reads.edition_ids(tx.read, m.code)[year]
-    source = (f"report {report.shape} {report.file}" + (f" by {user}" if user else ""))[:200]
+    source = f"report {report.shape} {report.file}" + (f" by {user}" if user else "")
     url = report.file
     held = reads.published_scores(tx.read, m.code, [iso3], year).get((iso3, year), {})
     ed = m.edition(year)

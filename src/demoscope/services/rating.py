@@ -17,7 +17,6 @@ from demoscope.errors import ConflictError, InvalidRating, NotFound, UnknownCoun
 from demoscope.methodology import Edition, Methodology
 from demoscope.numbers import fmt
 from demoscope.store import reads, writes
-from demoscope.store.models import SOURCE_LENGTH
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,9 @@ def rate(engine: Engine, m: Methodology, iso3: str, year: int, category: str, va
     return RatingChange(iso3, ed.year, cat, old, value, prev[1] if prev else None)
 
 
+#: The longest ``--source`` a user may type (characters): a citation, not a document. The
+#: ``source`` columns hold any length (provenance built from a long file path is kept whole).
+SOURCE_LENGTH = 200
 #: The longest justification accepted (characters): several pages of a report, no more.
 JUSTIFICATION_LENGTH = 20_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

@@ -33,9 +33,13 @@ class Base(DeclarativeBase):
     pass
 
 
-#: Length of the ``source`` columns (provenance of a value). Services check it before writing,
-#: so that SQLite (which would store more) and PostgreSQL (which refuses more) agree.
-SOURCE_LENGTH = 200
+
+#: The ``source`` columns (provenance of a value, e.g. the report file it was read from) hold
+#: text of any length, stored whole: TEXT on PostgreSQL (a VARCHAR(200) refused longer values
+#: and made the importer cut them). SQLite keeps any length in its VARCHAR(200), so its
+#: columns stay as they were created (altering them would rebuild tables that foreign keys
+#: reference, which SQLite cannot do inside demoscope's one-transaction migrations).
+SOURCE_TYPE = Text().with_variant(String(200), "sqlite")
 
 
 class MethodologyRow(Base):
@@ -115,7 +119,7 @@ class RatingRow(Base):
     scale_min_x100: Mapped[int] = mapped_column(Integer)
     scale_max_x100: Mapped[int] = mapped_column(Integer)
     step_x100: Mapped[int] = mapped_column(Integer)
-    source: Mapped[str] = mapped_column(String(SOURCE_LENGTH), default="")
+    source: Mapped[str] = mapped_column(SOURCE_TYPE, default="")
     source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     source_edition: Mapped[int | None] = mapped_column(Integer, nullable=True)
     justification: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -146,7 +150,7 @@ class RatingRevisionRow(Base):
     rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id"))
     old_value_x100: Mapped[int | None] = mapped_column(Integer, nullable=True)
     new_value_x100: Mapped[int] = mapped_column(Integer)
-    source: Mapped[str] = mapped_column(String(SOURCE_LENGTH), default="")
+    source: Mapped[str] = mapped_column(SOURCE_TYPE, default="")
     justification: Mapped[str | None] = mapped_column(Text, nullable=True)
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -161,7 +165,7 @@ class PublishedScoreRow(Base):
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"))
     code: Mapped[str] = mapped_column(String(8))
     value_x100: Mapped[int] = mapped_column(Integer)
-    source: Mapped[str] = mapped_column(String(SOURCE_LENGTH), default="")
+    source: Mapped[str] = mapped_column(SOURCE_TYPE, default="")
     source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     source_edition: Mapped[int | None] = mapped_column(Integer, nullable=True)
     quirk: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -193,7 +197,7 @@ class HeadlineRow(Base):
     regime: Mapped[str | None] = mapped_column(String(200), nullable=True)
     printed_direction: Mapped[str | None] = mapped_column(String(16), nullable=True)
     change_list: Mapped[str] = mapped_column(String(16), default="unknown")
-    source: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(SOURCE_TYPE, default="")
     source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     __table_args__ = (
@@ -215,7 +219,7 @@ class PrintedChangeRow(Base):
     code: Mapped[str] = mapped_column(String(16))
     from_x100: Mapped[int | None] = mapped_column(Integer, nullable=True)
     to_x100: Mapped[int] = mapped_column(Integer)
-    source: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(SOURCE_TYPE, default="")
     source_url: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     __table_args__ = (
