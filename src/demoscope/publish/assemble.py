@@ -43,7 +43,7 @@ from demoscope.publish.model import (
 from demoscope.read import overview as ov
 from demoscope.read import series as sr
 from demoscope.read.scorecard import Change as ChangeEntry
-from demoscope.read.scorecard import Scorecard, scorecard
+from demoscope.read.scorecard import Scorecard, SourceRef, evidence, scorecard
 from demoscope.scoring import change_sentence, change_verb, uncompared_sentence
 from demoscope.store import reads
 from demoscope.store.reads import Reader
@@ -60,11 +60,15 @@ def _f(value: float | None) -> Fraction | None:
 
 
 def _change(m: Methodology, ed: Edition, ch: ChangeEntry, previous: int | None,
-            footnotes: tuple[int, ...] = ()) -> Change:
-    """A change of the read side (scorecard, ``/changes``) as the publication prints it."""
+            footnotes: tuple[int, ...] = (), sources: list[SourceRef] | None = None) -> Change:
+    """A change of the read side (scorecard, ``/changes``) as the publication prints it.
+
+    ``sources``: the provenance of the value alone, for a report that prints its cited
+    footnotes as footnotes (the read side lists a published draft's among the sources)."""
     return Change(ch["category"], m.category_name(ch["category"], ed), _f(ch["from"]),
                   frac(ch["to"]), ch["verb"], ch["sentence"], previous, ch["justification"],
-                  footnotes, tuple(Source(s["label"], s["url"]) for s in ch["sources"]))
+                  footnotes, tuple(Source(s["label"], s["url"])
+                                   for s in (ch["sources"] if sources is None else sources)))
 
 
 def current_version(read: Reader, data_version: str | None) -> str:
@@ -276,7 +280,8 @@ def country_report(read: Reader, m: Methodology, iso3: str, year: int,
         ch = changes.get(code)
         change = None
         if ch is not None:
-            change = _change(m, ed, ch, prev, tuple(dict.fromkeys(_citations(summary))))
+            change = _change(m, ed, ch, prev, tuple(dict.fromkeys(_citations(summary))),
+                             evidence(found)[1])
             sentence = ch["sentence"]
         elif rating is not None:  # nothing to compare with: first edition, or not rated then
             sentence = uncompared_sentence(name, m.category_name(code, ed), rating,

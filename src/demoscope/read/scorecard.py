@@ -7,6 +7,7 @@ direction is asked for.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Literal
@@ -17,6 +18,7 @@ from demoscope.countries import registry
 from demoscope.errors import NotFound, UnknownCountry
 from demoscope.methodology import Direction, Edition, Methodology
 from demoscope.numbers import num
+from demoscope.read.citations import CitedDraft, published_drafts
 from demoscope.read.coverage import Status, percentage_derived, status_of
 from demoscope.read.published import (
     PublishedHeadline,
@@ -34,6 +36,7 @@ from demoscope.scoring import (
 )
 from demoscope.store import reads
 from demoscope.store.reads import Reader
+from demoscope.workflow.drafts import CITATION
 
 Verb = Literal["improves", "deteriorates", "remains"]
 
@@ -113,12 +116,38 @@ def evidence(found: reads.Provenance | None) -> tuple[str | None, list[SourceRef
     return why or None, [{"label": found.source or "unknown source", "url": found.source_url}]
 
 
+def cited_sources(draft: CitedDraft | None, category: str, justification: str | None
+                  ) -> list[SourceRef]:
+    """The footnotes of a published report draft that the category's justification cites:
+    its summary paragraph in the draft (the report prints it with the rating sentence), or,
+    where the draft has none, the justification recorded with the value — the same text the
+    published report prints (:mod:`demoscope.publish.assemble`). Each footnote once, in the
+    order first cited, labelled ``[n] text`` with the first web address it gives."""
+    if draft is None:
+        return []
+    text = draft.summaries.get(category, "").strip() or justification or ""
+    out: list[SourceRef] = []
+    for n in dict.fromkeys(int(x) for x in CITATION.findall(text)):
+        note = draft.footnotes.get(n)
+        if note is not None:
+            url = _URL.search(note)
+            out.append({"label": f"[{n}] {' '.join(note.split())}",
+                        "url": url.group().rstrip(".,;:)") if url else None})
+    return out
+
+
+_URL = re.compile(r"https?://[^\s<>\]\[\"']+")
+
+
 def rating_changes(m: Methodology, name: str, ed: Edition, values: dict[str, Fraction],
                    prev: Edition, before: dict[str, Fraction], target: Direction,
-                   provenance: Mapping[str, reads.Provenance] | None = None) -> list[Change]:
+                   provenance: Mapping[str, reads.Provenance] | None = None,
+                   draft: CitedDraft | None = None) -> list[Change]:
     """Each category rated in both editions, old → new on ``target``, with the verb and the
     closing sentence in the reports' wording (``name`` as the edition prints the country),
-    and the evidence of the new value (``provenance`` by category).
+    and the evidence of the new value (``provenance`` by category; for an edition the
+    workflow published with a report ``draft``, the footnotes its justification cites are
+    sources too: :func:`cited_sources`).
 
     One function for the scorecard, the API's ``/changes``, the pages and the published
     reports, so the wording can never differ between them."""
@@ -130,6 +159,7 @@ def rating_changes(m: Methodology, name: str, ed: Edition, values: dict[str, Fra
         old = m.to_direction(before[cat], prev.direction, target)
         verb: Verb = change_verb(m, target, old, new)  # type: ignore[assignment]
         why, sources = evidence((provenance or {}).get(cat))
+        sources += cited_sources(draft, cat, why)
         out.append({"category": cat, "from": num(old), "to": num(new),
                     "verb": verb,
                     "sentence": change_sentence(name, m.category_name(cat, ed), old, new, verb),
@@ -183,8 +213,9 @@ def scorecard(read: Reader, m: Methodology, iso3: str, year: int | None = None,
     prev = m.edition(earlier[-1]) if earlier and values else None
     prov = {cat: p for (_i, _y, cat), p in reads.provenance(
         read, m.code, first=ed.year, last=ed.year, iso3s=[iso3]).items()}
+    draft = published_drafts(read, m, [iso3], ed.year).get((iso3, ed.year)) if prev else None
     changes = (rating_changes(m, name, ed, values, prev, reads.row(read, m.code, iso3, prev.year),
-                              target, prov) if prev is not None else [])
+                              target, prov, draft) if prev is not None else [])
     pub_ds = published.get(m.score.code)
     pub_dp = published.get(m.percentage.code) if m.percentage else None
     pub_target = m.to_direction(pub_ds[0], ed.direction, target) if pub_ds else None

@@ -13,6 +13,7 @@ from demoscope.countries import registry
 from demoscope.errors import NotFound
 from demoscope.methodology import Direction, Methodology
 from demoscope.numbers import num
+from demoscope.read.citations import published_drafts
 from demoscope.read.coverage import Status, percentage_derived, status_of
 from demoscope.read.overview import score_code, scored
 from demoscope.read.published import (
@@ -460,6 +461,7 @@ def changes(read: Reader, m: Methodology, iso3s: list[str] | None, edition: int 
         prov.setdefault((i, y), {})[cat] = p
     names = _names(codes)
     reg = registry()
+    drafts = published_drafts(read, m, iso3s, edition)
     out: list[ChangeEntry] = []
     for iso3 in codes:
         years = [y for y in rows if iso3 in rows[y]]
@@ -470,7 +472,8 @@ def changes(read: Reader, m: Methodology, iso3s: list[str] | None, edition: int 
             ed, prev = m.edition(year), m.edition(prev_year)
             name = c.name_in(year) if c else names[iso3]
             for ch in rating_changes(m, name, ed, rows[year][iso3], prev, rows[prev_year][iso3],
-                                     direction or ed.direction, prov.get((iso3, year))):
+                                     direction or ed.direction, prov.get((iso3, year)),
+                                     drafts.get((iso3, year))):
                 if changed_only and ch["verb"] == "remains":
                     continue
                 out.append({"country": names[iso3], "iso3": iso3, "edition": year,
