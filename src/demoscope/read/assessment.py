@@ -75,6 +75,9 @@ class CategoryState(TypedDict):
     previous_edition: int | None
     starting: float | None
     starting_edition: int | None
+    #: where the starting value comes from when it is no stored rating (the provenance of a
+    #: reconstructed row), else None
+    starting_source: str | None
     proposals: list[Proposal]
     spread: float | None
     consensus: float | None
@@ -185,7 +188,8 @@ def assessment(read: Reader, m: Methodology, iso3: str, year: int) -> Assessment
         cats[cat] = {
             "name": m.category_name(cat, ed), "previous": num(x.previous),
             "previous_edition": x.previous_edition, "starting": num(x.starting),
-            "starting_edition": x.starting_edition, "proposals": [_proposal(p) for p in ps],
+            "starting_edition": x.starting_edition, "starting_source": x.starting_source,
+            "proposals": [_proposal(p) for p in ps],
             "spread": num(sp), "consensus": num(x.consensus), "justification": x.justification,
             "updated_by": x.updated_by,
             "large_change": x.consensus is not None and rules.is_large(x.previous, x.consensus),

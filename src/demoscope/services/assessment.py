@@ -87,16 +87,37 @@ class Opened:
 
 def starting_values(read: reads.Reader, m: Methodology, ed: Edition, iso3: str
                     ) -> dict[str, tuple[Fraction | None, int | None]]:
-    """``{category: (value, edition)}``: the country's latest edition with data before ``ed``,
-    converted to ``ed``'s scale (a 1-best value opens as ``min + max − x`` in a 7-best edition);
-    categories that edition did not rate start empty."""
+    """``{category: (value, edition)}``: the country's latest edition with data before ``ed``
+    (see :func:`starting_point`), converted to ``ed``'s scale; categories that edition did not
+    rate start empty."""
+    values, year, _source = starting_point(read, m, ed, iso3)
+    return {c: (values[c], year) if values.get(c) is not None else (None, None)
+            for c in ed.categories}
+
+
+def starting_point(read: reads.Reader, m: Methodology, ed: Edition, iso3: str
+                   ) -> tuple[dict[str, Fraction], int | None, str | None]:
+    """``(values, edition, source)``: the row a country's assessment in ``ed`` starts from —
+    its latest edition before ``ed`` with stored ratings, or a later reconstructed row
+    (:mod:`demoscope.services.reconstructing`: a full row rebuilt from the printed changes),
+    converted to ``ed``'s scale (a 1-best value opens as ``min + max − x`` in a 7-best
+    edition). ``source`` is None for stored ratings and the reconstructed row's provenance
+    otherwise, which the assessment keeps beside each starting value: a reconstructed value
+    never passes for a published rating."""
     years = [y for y in reads.country_years(read, m.code, iso3) if y < ed.year]
-    if not years:
-        return {c: (None, None) for c in ed.categories}
-    last = m.edition(years[-1])
-    row = reads.row(read, m.code, iso3, last.year)
-    return {c: ((m.to_direction(row[c], last.direction, ed.direction), last.year)
-                if c in row else (None, None)) for c in ed.categories}
+    rebuilt = {y: r for (_i, y), r in reads.reconstructed(read, m.code, [iso3]).items()
+               if y < ed.year and (not years or y > years[-1])}
+    if rebuilt:
+        year = max(rebuilt)
+        row, source = rebuilt[year].values, rebuilt[year].provenance
+    elif years:
+        year, source = years[-1], None
+        row = reads.row(read, m.code, iso3, year)
+    else:
+        return {}, None, None
+    last = m.edition(year)
+    return ({c: m.to_direction(row[c], last.direction, ed.direction) for c in ed.categories
+             if c in row}, year, source)
 
 
 def open_edition(engine: Engine, m: Methodology, actor: Actor | None, year: int,
@@ -128,15 +149,20 @@ def open_edition(engine: Engine, m: Methodology, actor: Actor | None, year: int,
         eid = writes.add_assessment_edition(tx.session, m.code, ed.year, State.DRAFTING.value,
                                             m.version, ed.direction.value, who.username)
         starts: dict[str, dict[str, float | None]] = {}
+        sources: dict[str, str] = {}
         for c in codes:
-            start = starting_values(tx.read, m, ed, c)
+            values, since, source = starting_point(tx.read, m, ed, c)
             writes.add_assessment(tx.session, eid, c, {
-                cat: (v, y, v, y) for cat, (v, y) in start.items()})
-            starts[c] = {cat: num(v) if v is not None else None for cat, (v, _) in start.items()}
+                cat: (values[cat], since, values[cat], since) if cat in values
+                else (None, None, None, None) for cat in ed.categories}, source)
+            starts[c] = {cat: num(values.get(cat)) for cat in ed.categories}
+            if source:
+                sources[c] = source
         audit(tx, who.username, "edition.open", f"edition {ed.year}", edition=ed.year,
               after={"state": State.DRAFTING.value, "countries": codes,
                      "methodology_version": m.version,
-                     "direction": m.direction_label(ed.direction), "starting": starts})
+                     "direction": m.direction_label(ed.direction), "starting": starts,
+                     "starting_reconstructed": sources})
     return Opened(ed.year, codes, m.version, m.direction_label(ed.direction), ed.continued)
 
 

@@ -382,6 +382,10 @@ class AssessmentCellRow(Base):
     previous_edition: Mapped[int | None] = mapped_column(Integer, nullable=True)
     starting_x100: Mapped[int | None] = mapped_column(Integer, nullable=True)
     starting_edition: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: where the starting value comes from when it is not a stored rating of
+    #: ``starting_edition``: the provenance of a reconstructed row ("reconstructed from 2018 +
+    #: changes printed in 2019"); NULL for a stored rating
+    starting_source: Mapped[str | None] = mapped_column(Text, nullable=True)
     consensus_x100: Mapped[int | None] = mapped_column(Integer, nullable=True)
     justification: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_by: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -686,6 +686,7 @@ class CellRecord(NamedTuple):
     previous_edition: int | None
     starting: Fraction | None
     starting_edition: int | None
+    starting_source: str | None  # None: a stored rating of starting_edition
     consensus: Fraction | None
     justification: str | None
     updated_by: str | None
@@ -701,15 +702,16 @@ def assessment_cells(read: Reader, edition_id: int, iso3: str | None = None
     """``{iso3: {category: cell}}`` of an assessment edition (one country, or all)."""
     params: dict[str, Any] = {"e": edition_id}
     sql = ("SELECT a.country_iso3, c.category, c.previous_x100, c.previous_edition, "
-           "c.starting_x100, c.starting_edition, c.consensus_x100, c.justification, c.updated_by, "
+           "c.starting_x100, c.starting_edition, c.starting_source, c.consensus_x100, "
+           "c.justification, c.updated_by, "
            "c.updated_at FROM assessment_cells c JOIN assessments a ON a.id = c.assessment_id "
            "WHERE a.edition_id = :e")
     if iso3 is not None:
         sql += " AND a.country_iso3 = :iso3"
         params["iso3"] = iso3
     out: dict[str, dict[str, CellRecord]] = defaultdict(dict)
-    for i, cat, p, pe, s, se, c, j, by, at in read(sql, params):
-        out[i][cat] = CellRecord(_f(p), pe, _f(s), se, _f(c), j, by, at)
+    for i, cat, p, pe, s, se, src, c, j, by, at in read(sql, params):
+        out[i][cat] = CellRecord(_f(p), pe, _f(s), se, src, _f(c), j, by, at)
     return dict(out)
 
 

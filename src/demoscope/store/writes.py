@@ -339,10 +339,11 @@ def set_edition_state(session: Session, edition_id: int, state: str,
 
 
 def add_assessment(session: Session, edition_id: int, iso3: str,
-                   cells: Mapping[str, tuple[Fraction | None, int | None, Fraction | None, int | None]]
-                   ) -> int:
+                   cells: Mapping[str, tuple[Fraction | None, int | None, Fraction | None, int | None]],
+                   starting_source: str | None = None) -> int:
     """A country in an assessment edition with its cells ``{category: (previous, previous
-    edition, starting, starting edition)}``; returns the assessment id."""
+    edition, starting, starting edition)}`` and where its starting values come from when they
+    are no stored ratings (``starting_source``); returns the assessment id."""
     row = AssessmentRow(edition_id=edition_id, country_iso3=iso3, version=0)
     session.add(row)
     session.flush()
@@ -350,7 +351,8 @@ def add_assessment(session: Session, edition_id: int, iso3: str,
         session.add(AssessmentCellRow(
             assessment_id=row.id, category=cat,
             previous_x100=None if prev is None else x100(prev), previous_edition=prev_ed,
-            starting_x100=None if start is None else x100(start), starting_edition=start_ed))
+            starting_x100=None if start is None else x100(start), starting_edition=start_ed,
+            starting_source=starting_source if start is not None else None))
     return row.id
 
 

@@ -1,9 +1,11 @@
-"""provenance kept whole: the ``source`` columns hold text of any length
+"""provenance kept whole and carried into an assessment's starting values
 
-An imported value's source names the report file it came from; a path longer than the
-200 characters the columns held was cut short. PostgreSQL refuses more than a VARCHAR's
-length, so its columns become TEXT; SQLite stores any length in a VARCHAR and keeps its
-columns (see ``store.models.SOURCE_TYPE``).
+* The ``source`` columns hold text of any length: an imported value's source names the report
+  file it came from, and a path longer than the 200 characters they held was cut short.
+  PostgreSQL refuses more than a VARCHAR's length, so its columns become TEXT; SQLite stores
+  any length in a VARCHAR and keeps its columns (see ``store.models.SOURCE_TYPE``).
+* ``assessment_cells.starting_source``: where a starting value comes from when it is no stored
+  rating (the provenance of a reconstructed row).
 
 Revision ID: 0004_polish
 Revises: 0003_workflow
@@ -24,6 +26,8 @@ _TABLES = ("ratings", "rating_revisions", "published_scores", "headlines", "prin
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("assessment_cells") as batch:
+        batch.add_column(sa.Column("starting_source", sa.Text(), nullable=True))
     if op.get_bind().dialect.name == "sqlite":
         return
     for table in _TABLES:
@@ -32,6 +36,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("assessment_cells") as batch:
+        batch.drop_column("starting_source")
     if op.get_bind().dialect.name == "sqlite":
         return
     for table in _TABLES:  # refused (nothing changed) while a longer value is held
