@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
+
+from uvicorn_thread import serving
 
 warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarning)
 
@@ -24,35 +21,10 @@ def client(db_url):
         yield c
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serving(app) -> Iterator[str]:
-    """uvicorn serving ``app`` on a free loopback port in a thread: the base URL."""
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(5)
-
-
 @pytest.fixture(scope="module")
 def serve():
-    """``serve(app)``: a context manager running ``app`` on loopback (see :func:`serving`)."""
+    """``serve(app)``: a context manager running ``app`` on loopback (see
+    :func:`uvicorn_thread.serving`)."""
     return serving
 
 

@@ -6,13 +6,12 @@ tests/artifacts/screenshots/workflow_*.png."""
 from __future__ import annotations
 
 import os
-import threading
-import time
 from pathlib import Path
 
 import pytest
-from conftest_port import free_port
 from team import PASSWORD
+
+from uvicorn_thread import serving
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
@@ -30,8 +29,6 @@ if not Path(CHROMIUM).exists():
 def site(tmp_path_factory):
     """uvicorn over a fresh SQLite database with a team and the 2025 edition open for two
     countries: (base URL, engine)."""
-    import uvicorn
-
     from demoscope.countries import registry
     from demoscope.methodology import nit
     from demoscope.services import assessment, users
@@ -48,30 +45,8 @@ def site(tmp_path_factory):
                                   ("rev", "reviewer", [])):
         users.add_user(engine, None, name, role, PASSWORD, countries, console=True)
     assessment.open_edition(engine, m, Actor("ed", "editor"), YEAR, ["KAZ", "KGZ"])
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(url), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", engine, m
-    server.should_exit = True
-    thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
+    with serving(create_app(url)) as base:
+        yield base, engine, m
 
 
 def _context(browser, width: int = 1280, height: int = 900):

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time
 
 import httpx
 import pytest
@@ -17,6 +15,7 @@ from demoscope.methodology import nit
 from demoscope.services import assessment, users
 from demoscope.store.db import get_engine
 from demoscope.workflow.roles import Actor
+from uvicorn_thread import serving
 
 YEAR = 2025
 
@@ -192,8 +191,6 @@ def test_passwords_and_tokens_never_in_logs_or_error_pages(db_url, tmp_path):
     """A real uvicorn with access logs on, every log record captured at DEBUG: logins that
     work and fail, a bearer token in use, forms, errors — neither the passwords nor the token
     nor the session appear in any log line or any response body."""
-    import uvicorn
-
     from demoscope.web.app import create_app
 
     engine = get_engine(db_url)
@@ -211,21 +208,10 @@ def test_passwords_and_tokens_never_in_logs_or_error_pages(db_url, tmp_path):
     old = {lg.name: lg.level for lg in loggers}
     for lg in loggers:
         lg.setLevel(logging.DEBUG)
-    from conftest_port import free_port
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db_url), host="127.0.0.1", port=port,
-                                           log_level="debug", access_log=True, log_config=None))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    bodies: list[str] = []
     try:
-        for _ in range(200):
-            if server.started:
-                break
-            time.sleep(0.05)
-        base = f"http://127.0.0.1:{port}"
-        bodies: list[str] = []
-        with httpx.Client(base_url=base) as c:
+        with serving(create_app(db_url), log_level="debug", access_log=True, log_config=None
+                     ) as base, httpx.Client(base_url=base, timeout=60) as c:
             r = c.post("/api/v1/auth/token", json={"username": "ed", "password": secret_pw})
             tok = r.json()["token"]
             bodies.append(r.text.replace(tok, ""))  # the token is handed out once, here
@@ -255,9 +241,7 @@ def test_passwords_and_tokens_never_in_logs_or_error_pages(db_url, tmp_path):
             bodies.append(c.get("/workflow").text)
             bodies.append(c.get("/workflow/2099").text)
             bodies.append(c.post("/workflow/editions", data={"year": "1", "csrf_token": "bad"}).text)
-    finally:
-        server.should_exit = True
-        thread.join(5)
+    finally:  # the server has stopped: every line it logged is in
         for lg in loggers:
             lg.removeHandler(capture)
             lg.setLevel(old[lg.name])
