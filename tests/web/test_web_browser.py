@@ -24,18 +24,6 @@ if not Path(CHROMIUM).exists():
     pytestmark.append(pytest.mark.skip(reason=f"{CHROMIUM} is not installed"))
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
-
-
 #: Records every Content-Security-Policy violation of a page (also those the console omits).
 CSP_LISTENER = """window.__csp = [];
 document.addEventListener("securitypolicyviolation", function (e) {
