@@ -7,8 +7,6 @@ tests/artifacts/screenshots/estimates/."""
 from __future__ import annotations
 
 import os
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -37,40 +35,14 @@ document.addEventListener("securitypolicyviolation", function (e) {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """uvicorn in a thread over a SQLite database with the published workflow edition."""
-    import socket
-
-    import uvicorn
     from panel import built_database
 
     from demoscope.web.app import create_app
+    from uvicorn_thread import serving
 
     db = built_database(f"sqlite:///{tmp_path_factory.mktemp('bands') / 'bands.db'}")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(db["url"]), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
+    with serving(create_app(db["url"])) as base:
+        yield base
 
 
 @pytest.mark.parametrize("width", [1280, 390])
