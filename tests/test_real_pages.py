@@ -7,12 +7,12 @@ from __future__ import annotations
 from fractions import Fraction
 from importlib import resources
 
-from conftest import shared_dir
 from demoscope.dataset import PAGES_FILE, builtin_headlines, builtin_page_items, builtin_records
 from demoscope.methodology import nit
 from demoscope.reconstruction import Evidence, reconstruct
 from demoscope.scoring import democracy_score, percentage
 from demoscope.services.reconstructing import chains
+from shared_paths import shared_dir
 
 M = nit()
 

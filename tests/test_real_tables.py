@@ -14,10 +14,10 @@ from fractions import Fraction
 
 import pytest
 
-from conftest import shared_dir
 from demoscope.dataset import builtin_records, quirks
 from demoscope.methodology import nit
 from demoscope.scoring import democracy_score
+from shared_paths import shared_dir
 
 M = nit()
 

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from shared_paths import shared_dir
+
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "reports"
-
-
-def shared_dir() -> Path:
-    """``$DEMOSCOPE_SHARED`` or the ``shared`` folder beside the repository."""
-    env = os.environ.get("DEMOSCOPE_SHARED")
-    return Path(env) if env else REPO.parent / "shared"
 
 
 CORPUS = shared_dir() / "corpus"
