@@ -117,6 +117,20 @@ def test_429_after_ten_failed_logins_in_a_minute(client, edition):
                        ).status_code == 401
 
 
+def test_a_longer_name_is_nobody_not_the_user_it_starts_with(client, edition):
+    """A login name is never cut to the 64 characters a user name has at most: the longest
+    user's name with one more character is an unknown user (401), while the failures still
+    count against the throttle's key."""
+    longest = "a" * 60 + "-ed1"
+    users.add_user(edition, None, longest, "viewer", PASSWORD, console=True)
+    assert client.post("/api/v1/auth/token", json={"username": longest, "password": PASSWORD}
+                       ).status_code == 201
+    for tail in ("x", "-other"):
+        r = client.post("/api/v1/auth/token", json={"username": longest + tail,
+                                                    "password": PASSWORD})
+        assert r.status_code == 401, tail
+
+
 def test_failures_older_than_a_minute_do_not_count(client, edition, monkeypatch):
     from datetime import timedelta
 

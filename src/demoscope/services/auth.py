@@ -62,12 +62,15 @@ def login(engine: Engine, read: reads.Reader, username: str, password: str, kind
 
     401 for an unknown user, a disabled one or a wrong password (the same message for all);
     429 after too many failures."""
-    name = (username or "").strip().lower()[:64]
+    name = (username or "").strip().lower()
+    # the throttle's key: login_failures holds 64 characters, the longest user name; a longer
+    # name is nobody's (never the user its first 64 characters name)
+    key = name[:64]
     now = utcnow()
-    wait = _throttled(read, name, now)
+    wait = _throttled(read, key, now)
     if wait is not None:
-        raise TooManyAttempts(f"too many failed logins for {name!r}: try again in {wait} s", wait)
-    user = reads.user_by_name(read, name)
+        raise TooManyAttempts(f"too many failed logins for {key!r}: try again in {wait} s", wait)
+    user = reads.user_by_name(read, name) if len(name) <= 64 else None
     if user is None:
         if not _DUMMY:
             _DUMMY.append(hash_password(secrets.token_hex(8)))
@@ -77,7 +80,7 @@ def login(engine: Engine, read: reads.Reader, username: str, password: str, kind
         ok = verify_password(user.password_hash, password or "") and not user.disabled
     if not ok or user is None:
         with writes.auth_transaction(engine) as tx:
-            writes.add_login_failure(tx.session, name)
+            writes.add_login_failure(tx.session, key)
             writes.delete_login_failures(tx.session, now - WINDOW * 10)
         raise Unauthorized("wrong username or password", field="password")
     secret = secrets.token_urlsafe(32)
