@@ -29,11 +29,14 @@ def test_a_reconstructed_start_carries_its_provenance(engine, db_url):
 
     ed, was = m.edition(YEAR), m.edition(2019)
     srb = assessment(read, m, "SRB", YEAR)["categories"]
+    stored = reads.row(read, m.code, "SRB", 2018)
     assert set(srb) == set(ed.categories)
     for cat, cell in srb.items():
         expected = m.to_direction(row.values[cat], was.direction, ed.direction)
         assert (cell["starting"], cell["starting_edition"]) == (float(expected), 2019), cat
-        assert cell["previous"] == cell["starting"] and cell["previous_edition"] == 2019
+        # what the published changes will be measured against: the stored ratings
+        before = m.to_direction(stored[cat], m.edition(2018).direction, ed.direction)
+        assert (cell["previous"], cell["previous_edition"]) == (float(before), 2018), cat
         assert cell["starting_source"] == row.provenance == \
             "reconstructed from 2018 + changes printed in 2019"
 
@@ -44,6 +47,7 @@ def test_a_reconstructed_start_carries_its_provenance(engine, db_url):
         expected = m.to_direction(stored[cat], m.edition(last).direction, ed.direction)
         assert (cell["starting"], cell["starting_edition"]) == (float(expected), last), cat
         assert cell["starting_source"] is None  # stored ratings: nothing to flag
+        assert (cell["previous"], cell["previous_edition"]) == (float(expected), last)
 
     opened = [e for e in audit_log(read) if e["action"] == "edition.open"]
     assert opened[-1]["after"]["starting_reconstructed"] == {"SRB": row.provenance}

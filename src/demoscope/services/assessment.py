@@ -95,18 +95,21 @@ def starting_values(read: reads.Reader, m: Methodology, ed: Edition, iso3: str
             for c in ed.categories}
 
 
-def starting_point(read: reads.Reader, m: Methodology, ed: Edition, iso3: str
+def starting_point(read: reads.Reader, m: Methodology, ed: Edition, iso3: str,
+                   reconstructed: bool = True
                    ) -> tuple[dict[str, Fraction], int | None, str | None]:
     """``(values, edition, source)``: the row a country's assessment in ``ed`` starts from —
-    its latest edition before ``ed`` with stored ratings, or a later reconstructed row
-    (:mod:`demoscope.services.reconstructing`: a full row rebuilt from the printed changes),
-    converted to ``ed``'s scale (a 1-best value opens as ``min + max − x`` in a 7-best
-    edition). ``source`` is None for stored ratings and the reconstructed row's provenance
-    otherwise, which the assessment keeps beside each starting value: a reconstructed value
-    never passes for a published rating."""
+    its latest edition before ``ed`` with stored ratings, or (``reconstructed``) a later
+    reconstructed row (:mod:`demoscope.services.reconstructing`: a full row rebuilt from the
+    printed changes) — converted to ``ed``'s scale (a 1-best value opens as ``min + max − x``
+    in a 7-best edition). ``source`` is None for stored ratings and the reconstructed row's
+    provenance otherwise, which the assessment keeps beside each starting value: a
+    reconstructed value never passes for a published rating. The *previous* values an
+    assessment compares with stay the stored ratings (``reconstructed=False``), the row its
+    published changes are measured against."""
     years = [y for y in reads.country_years(read, m.code, iso3) if y < ed.year]
     rebuilt = {y: r for (_i, y), r in reads.reconstructed(read, m.code, [iso3]).items()
-               if y < ed.year and (not years or y > years[-1])}
+               if y < ed.year and (not years or y > years[-1])} if reconstructed else {}
     if rebuilt:
         year = max(rebuilt)
         row, source = rebuilt[year].values, rebuilt[year].provenance
@@ -152,9 +155,11 @@ def open_edition(engine: Engine, m: Methodology, actor: Actor | None, year: int,
         sources: dict[str, str] = {}
         for c in codes:
             values, since, source = starting_point(tx.read, m, ed, c)
+            before, then, _ = starting_point(tx.read, m, ed, c, reconstructed=False)
             writes.add_assessment(tx.session, eid, c, {
-                cat: (values[cat], since, values[cat], since) if cat in values
-                else (None, None, None, None) for cat in ed.categories}, source)
+                cat: (before.get(cat), then if cat in before else None,
+                      values.get(cat), since if cat in values else None)
+                for cat in ed.categories}, source)
             starts[c] = {cat: num(values.get(cat)) for cat in ed.categories}
             if source:
                 sources[c] = source
