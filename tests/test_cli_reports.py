@@ -170,8 +170,8 @@ def test_provenance_from_a_long_path_is_stored_whole(cli, db_url, tmp_path):
     page.write_text(
         "URL: https://example.org/country/kazakhstan/nations-transit/2023\n\n"
         "Consolidated Authoritarian Regime\nDemocracy Percentage 4.83 100\n"
-        "Democracy Score 1.29 7\n\nThe ratings are based on a scale of 1 to 7, with 7 "
-        "representing the highest level of democratic progress and 1 the lowest.\n",
+        "Democracy Score 1.29 7\n\nMarks run from 1 to 7, with 7 "
+        "representing the highest degree of democratic development and 1 the least.\n",
         encoding="utf-8")
     code, out, err = cli("ingest", page, "--update", "--json")
     assert code == 0, err

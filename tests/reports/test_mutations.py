@@ -348,7 +348,7 @@ def test_old_edition_on_the_new_scale(m) -> None:
     r = read(text)
     assert_page(r, p)
     note = finding(r, "scale_converted")
-    assert note.line == line_of(text, "The ratings are based")
+    assert note.line == line_of(text, "marks run from 1 to 7")
     assert "8 − x" in note.message and "4.29 in the 2019 edition" in note.message
     assert not [f for f in audit_report(r, m) if f.severity == "error"]
 
@@ -467,7 +467,7 @@ def test_report_carries_the_printed_scale_and_where_it_is_stated() -> None:
     text = PAGE_2019.render()
     r = read(text)
     assert (r.scale, r.scale_source, r.scale_line) == (
-        "7_best", "legend", line_of(text, "The ratings are based"))
+        "7_best", "legend", line_of(text, "marks run from 1 to 7"))
     no_legend = read(page(PAGE_2019, legend="").render())
     assert (no_legend.scale, no_legend.scale_source, no_legend.scale_line) == (
         "7_best", "percentage", None)

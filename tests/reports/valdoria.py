@@ -119,7 +119,7 @@ class TableDoc:
     between: dict[str, list[str]] = field(default_factory=dict)  # lines before a row (furniture)
     label_slip: dict[str, str] = field(default_factory=dict)  # code -> label as mistyped
     note: str = ("NOTE: The ratings here are invented for tests. They use a scale of 1 to 7, "
-                 "with 1 representing the highest level of democratic progress and 7 the lowest.")
+                 "with 1 representing the highest degree of democratic development and 7 the least.")
 
     def render(self) -> str:
         fmt = {"edition": self.edition, "country": self.country}
@@ -204,9 +204,9 @@ class Page:
     score_style: str = "max"  # "max": "Democracy Score 4.04 7"; "pipes"; "slash"; "lines"
     last_year: str = "inline"  # "inline": "47 100 Regime"; "lines": one item per line
     last_dp: str = "47"
-    legend: str = ("The ratings are based on a scale of 1 to 7, with 7 representing the highest "
-                   "level of democratic progress and 1 the lowest. The Democracy Percentage is "
-                   "the Democracy Score on a scale of 0 to 100.")
+    legend: str = ("Valdoria's marks run from 1 to 7, with 7 representing the highest degree of "
+                   "democratic development and 1 the least. The percentage restates the score "
+                   "from 0 to 100.")
     ds_bullet: str = "line"  # "line": "As a result, X's Democracy Score ..."; "bullet"; "none"
     no_from: bool = False
     slips: dict[str, str] = field(default_factory=dict)  # code -> name as mistyped
@@ -337,5 +337,5 @@ def html_table_doc(table: Table, edition: int, na: str = "n/a", country: str = "
         + "</tr>\n" for code, vals in table.rows.items())
     return (f"<html><body>\n<h1>Nations in Transit {edition} - {country}</h1>\n"
             f"<p>{country} by Ana Example</p>\n<table>\n<tr><th>NIT Edition</th>{head}</tr>\n"
-            f"{body}</table>\n<p>The ratings are based on a scale of 1 to 7, with 1 representing "
-            "the highest level of democratic progress and 7 the lowest.</p>\n</body></html>\n")
+            f"{body}</table>\n<p>Marks run from 1 to 7, with 1 representing "
+            "the highest degree of democratic development and 7 the least.</p>\n</body></html>\n")
