@@ -106,22 +106,9 @@ def engine(db_url):
 @pytest.fixture
 def cli(db_url, monkeypatch, capsysbinary):
     """Run ``demoscope ARGS`` in-process against the test database: (exit code, stdout, stderr)."""
-    import sys
+    from cli_runner import cli_runner
 
-    from demoscope.cli import main
-
-    monkeypatch.setenv("DEMOSCOPE_DATABASE_URL", db_url)
-
-    def run(*args: object) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["demoscope", *map(str, args)])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out = capsysbinary.readouterr()
-        return code, out.out.decode(), out.err.decode()
-
+    run = cli_runner(monkeypatch, capsysbinary, db_url)
     run.bytes = lambda: capsysbinary.readouterr().out  # type: ignore[attr-defined]
     return run
 

@@ -6,32 +6,18 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 
 import pandas as pd
 import pytest
 from panel import RATERS
 
+from cli_runner import cli_runner
 from demoscope.read.estimates import PUBLISHED_ONLY
 
 
 @pytest.fixture
 def run(workflow_db, monkeypatch, capsysbinary):
-    from demoscope.cli import main
-
-    monkeypatch.setenv("DEMOSCOPE_DATABASE_URL", workflow_db["url"])
-
-    def go(*args: object) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["demoscope", *map(str, args)])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out = capsysbinary.readouterr()
-        return code, out.out.decode(), out.err.decode()
-
-    return go
+    return cli_runner(monkeypatch, capsysbinary, workflow_db["url"])
 
 
 def test_estimate_an_edition_from_its_proposals(run, workflow_db):

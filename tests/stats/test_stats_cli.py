@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
+from cli_runner import cli_runner
 from demoscope.methodology import nit
 from demoscope.stats.panel import write_ratings_csv
 from demoscope.stats.simulate import simulate
@@ -20,19 +20,7 @@ def methodology():
 @pytest.fixture
 def run(monkeypatch, capsysbinary):
     """Run ``demoscope ARGS`` in-process: (exit code, stdout, stderr). No database needed."""
-    from demoscope.cli import main
-
-    def go(*args: object) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["demoscope", *map(str, args)])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out = capsysbinary.readouterr()
-        return code, out.out.decode(), out.err.decode()
-
-    return go
+    return cli_runner(monkeypatch, capsysbinary)
 
 
 HEADER = "country,edition,category,rater,value\n"
