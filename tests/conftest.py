@@ -113,13 +113,12 @@ def cli(db_url, monkeypatch, capsysbinary):
     return run
 
 
-CHROMIUM = "/usr/bin/chromium"
-
-
 @pytest.fixture(scope="module")
 def browser():
     """Debian's chromium through Playwright (headless; never ``playwright install``)."""
     from playwright.sync_api import sync_playwright
+
+    from browser_env import CHROMIUM
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[

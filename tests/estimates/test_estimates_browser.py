@@ -6,30 +6,14 @@ tests/artifacts/screenshots/estimates/."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-REPO = Path(__file__).resolve().parents[2]
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-SHOTS = REPO / "tests" / "artifacts" / "screenshots" / "estimates"
-REQUIRED = os.environ.get("DEMOSCOPE_REQUIRE_BROWSER") == "1"
+from browser_env import AXE, CSP_LISTENER, browser_marks
+from browser_env import SHOTS as ALL_SHOTS
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+SHOTS = ALL_SHOTS / "estimates"
 
-for need, what in ((Path(CHROMIUM), "chromium (apt-get install -y chromium)"),
-                   (AXE, "axe-core (make install runs npm ci)")):
-    if not need.exists():
-        if REQUIRED:
-            raise RuntimeError(f"{need} is missing but DEMOSCOPE_REQUIRE_BROWSER=1: {what}")
-        pytestmark.append(pytest.mark.skip(reason=f"{need} is missing: {what}"))
-
-CSP_LISTENER = """window.__csp = [];
-document.addEventListener("securitypolicyviolation", function (e) {
-  window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "") + " " + (e.sample || ""));
-});"""
+pytestmark = browser_marks(axe=True)
 
 
 @pytest.fixture(scope="module")

@@ -5,23 +5,15 @@ phone width; and the footnote links work both ways."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from browser_env import SHOTS, browser_marks
 from demoscope.methodology import nit
 from demoscope.publish import assemble, html
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
-
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("DEMOSCOPE_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"{CHROMIUM} is missing but DEMOSCOPE_REQUIRE_BROWSER=1")
-    pytestmark.append(pytest.mark.skip(reason=f"{CHROMIUM} is not installed"))
+pytestmark = browser_marks()
 
 
 def _open(browser, page_html: str, tmp_path: Path, width: int = 1280):

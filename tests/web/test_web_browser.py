@@ -6,29 +6,14 @@ and the layout holds at phone width. Screenshots go to tests/artifacts/screensho
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+from browser_env import CSP_LISTENER, SHOTS, browser_marks
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = browser_marks()
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("DEMOSCOPE_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"{CHROMIUM} is missing but DEMOSCOPE_REQUIRE_BROWSER=1 "
-                           "(apt-get install -y chromium)")
-    pytestmark.append(pytest.mark.skip(reason=f"{CHROMIUM} is not installed"))
-
-
-#: Records every Content-Security-Policy violation of a page (also those the console omits).
-CSP_LISTENER = """window.__csp = [];
-document.addEventListener("securitypolicyviolation", function (e) {
-  window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "") + " " + (e.sample || ""));
-});"""
 
 
 def csp_violations(pg) -> list[str]:

@@ -6,24 +6,16 @@ policies forbid fails here."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+from browser_env import SHOTS, browser_marks
+
 #: As strict as a site with no inline code can be (what the security headers are to send).
 STRICT = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
           "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; "
           "frame-ancestors 'none'")
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("DEMOSCOPE_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"{CHROMIUM} is missing but DEMOSCOPE_REQUIRE_BROWSER=1")
-    pytestmark.append(pytest.mark.skip(reason=f"{CHROMIUM} is not installed"))
+pytestmark = browser_marks()
 
 
 def _with_policy(app):

@@ -11,26 +11,16 @@ copy fails the tests instead of skipping them.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-REPO = Path(__file__).resolve().parents[2]
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-SHOTS = REPO / "tests" / "artifacts" / "screenshots" / "site"
-REQUIRED = os.environ.get("DEMOSCOPE_REQUIRE_BROWSER") == "1"
+from browser_env import AXE, browser_marks
+from browser_env import SHOTS as ALL_SHOTS
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+SHOTS = ALL_SHOTS / "site"
 
-for need, what in ((Path(CHROMIUM), "chromium (apt-get install -y chromium)"),
-                   (AXE, "axe-core (make install runs npm ci)")):
-    if not need.exists():
-        if REQUIRED:
-            raise RuntimeError(f"{need} is missing but DEMOSCOPE_REQUIRE_BROWSER=1: {what}")
-        pytestmark.append(pytest.mark.skip(reason=f"{need} is missing: {what}"))
+pytestmark = browser_marks(axe=True)
 
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 PAGES = {

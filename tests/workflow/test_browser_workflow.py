@@ -5,24 +5,15 @@ tests/artifacts/screenshots/workflow_*.png."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from team import PASSWORD
 
+from browser_env import SHOTS, browser_marks
 from uvicorn_thread import serving
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 YEAR = 2025
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("DEMOSCOPE_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"{CHROMIUM} is missing but DEMOSCOPE_REQUIRE_BROWSER=1")
-    pytestmark.append(pytest.mark.skip(reason=f"{CHROMIUM} is not installed"))
+pytestmark = browser_marks()
 
 
 @pytest.fixture(scope="module")
