@@ -34,6 +34,22 @@ def test_the_policy_is_strict():
     assert EXPECTED["Referrer-Policy"] == "no-referrer"
 
 
+def test_hsts_only_over_https(client):
+    """Strict-Transport-Security goes with answers over HTTPS (as behind a TLS proxy), never
+    over plain HTTP, where it would mean nothing."""
+    from fastapi.testclient import TestClient
+
+    from demoscope.web.security import HSTS
+
+    plain = client.get("/countries/KAZ")
+    assert plain.status_code == 200 and HSTS[0] not in plain.headers
+    with TestClient(client.app, base_url="https://demoscope.example") as tls:
+        for path in ("/countries/KAZ", "/api/v1/countries/KAZ/editions/2008", "/no/such/page"):
+            r = tls.get(path)
+            assert r.headers.get_list(HSTS[0]) == [HSTS[1]], path
+            _secured(r)
+
+
 def test_every_kind_of_response_carries_the_headers(client):
     page = client.get("/countries/KAZ")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")

@@ -59,24 +59,36 @@ def headers() -> tuple[tuple[str, str], ...]:
     )
 
 
+#: Strict-Transport-Security, sent only on answers given over HTTPS (a browser ignores it over
+#: plain HTTP, and ``demoscope serve`` itself speaks plain HTTP on loopback): behind a TLS proxy
+#: that sets ``X-Forwarded-Proto`` (uvicorn trusts it from the proxy's address), browsers then
+#: keep to HTTPS for a year. No ``includeSubDomains``: other sites of the domain are not ours.
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+
+
 class SecurityHeaders:
-    """ASGI middleware that puts :func:`headers` on every HTTP response start."""
+    """ASGI middleware that puts :func:`headers` on every HTTP response start (and
+    :data:`HSTS` on those over HTTPS)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers()]
-        self.names = frozenset(k for k, _ in self.raw)
+        self.raw_https = [*self.raw, (HSTS[0].lower().encode("latin-1"),
+                                      HSTS[1].encode("latin-1"))]
+        self.names = frozenset(k for k, _ in self.raw_https)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
+        ours = self.raw_https if scope.get("scheme") == "https" else self.raw
+
         async def secured(message: Message) -> None:
             if message["type"] == "http.response.start":
                 kept = [(k, v) for k, v in message.get("headers", ())
                         if k.lower() not in self.names]
-                message = {**message, "headers": [*kept, *self.raw]}
+                message = {**message, "headers": [*kept, *ours]}
             await send(message)
 
         await self.app(scope, receive, secured)
