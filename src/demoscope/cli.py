@@ -140,13 +140,16 @@ def db_init(json_out: JsonOpt = False) -> None:
 
         result = set_up_database(engine, m, registry(), progress=tick)
     data = {"database": _redact(_settings().database_url), "added": result.added,
-            "unchanged": result.unchanged, "differing": result.differing}
+            "unchanged": result.unchanged, "corroborated": result.corroborated,
+            "differing": result.differing}
     if json_out:
         _print_json(data)
         return
     con = _console()
-    con.print(f"[green]database ready[/] at {data['database']}: {result.added} values added, "
-              f"{result.unchanged} already present.")
+    twice = (f", {result.corroborated} given again alike by a second built-in source"
+             if result.corroborated else "")
+    con.print(f"[green]database ready[/] at {data['database']}: {result.added} values "
+              f"added{twice}, {result.unchanged} already present.")
     for d in result.differing:
         con.print(f"[yellow]kept database value[/] {d}")
 

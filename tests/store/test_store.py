@@ -52,6 +52,17 @@ def test_init_loads_everything_and_is_idempotent(engine):
     assert again.reconstructed == 4
 
 
+def test_a_fresh_init_says_nothing_was_there(empty_db_url):
+    """On an empty database nothing is "already present": Serbia 2018's Democracy Score, given
+    by the built-in table and by its page alike, counts once as added and once as
+    corroborated."""
+    from demoscope.store.db import get_engine
+
+    first = set_up_database(get_engine(empty_db_url), M, registry())
+    assert first.unchanged == 0 and first.corroborated == 1 and not first.differing
+    assert first.added == first.total - 1
+
+
 def test_init_is_one_transaction(empty_db_url, monkeypatch):
     """A failure while loading the dataset leaves no schema behind (nothing half-set-up)."""
     from demoscope.services import setup

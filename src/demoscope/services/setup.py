@@ -42,10 +42,15 @@ class LoadResult:
     unchanged: int = 0
     differing: list[str] = field(default_factory=list)
     reconstructed: int = 0  # country-editions with a reconstructed row after the load
+    #: values a second source of the same load gives again, equal (Serbia 2018's Democracy
+    #: Score is in the built-in table and on its page): neither added twice nor "already there"
+    corroborated: int = 0
+    #: the published scores this load inserted, so the next source can tell the two apart
+    added_scores: set[tuple[str, int, str]] = field(default_factory=set, repr=False)
 
     @property
     def total(self) -> int:
-        return self.added + self.unchanged + len(self.differing)
+        return self.added + self.unchanged + self.corroborated + len(self.differing)
 
 
 def set_up_database(engine: Engine, m: Methodology, countries: CountryRegistry,
@@ -151,6 +156,7 @@ def load_records(tx: writes.WriteTransaction, m: Methodology, records: Iterable[
             progress(i + 1, len(recs))
     writes.insert_ratings(tx.session, new_r)
     writes.insert_published_scores(tx.session, new_p)
+    result.added_scores.update((p["country_iso3"], p["edition_id"], p["code"]) for p in new_p)
     return result
 
 
@@ -180,7 +186,9 @@ def load_headlines(tx: writes.WriteTransaction, m: Methodology, heads: Iterable[
                 continue
             key, v = (h.iso3, eid, code), x100(value)
             if key in have_p:
-                if have_p[key] == v:
+                if have_p[key] == v and key in result.added_scores:
+                    result.corroborated += 1
+                elif have_p[key] == v:
                     result.unchanged += 1
                 else:
                     result.differing.append(
