@@ -260,7 +260,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 #: The characters of ``_CONTROL``: testing each with ``in`` (memchr) is far faster than a
 #: character-class scan, and nearly every report has none of them.
 _CONTROL_CHARS = tuple(map(chr, (*range(0x00, 0x09), 0x0b, *range(0x0e, 0x20), 0x7f)))
-_SPACES = (("\u00a0", " "), ("\u2009", " "), ("\u202f", " "), ("\f", "\n"), ("\u200b", ""))
+#: Spaces that look like one (no-break, thin), page breaks, and the invisible characters a PDF
+#: or web copy leaves inside words: a soft hyphen ("demo\u00adcratic" where a line once broke)
+#: and the zero-width ones (space, non-joiner, joiner, word joiner, a BOM not at the start).
+_SPACES = (("\u00a0", " "), ("\u2009", " "), ("\u202f", " "), ("\f", "\n"), ("\u200b", ""),
+           ("\u00ad", ""), ("\u200c", ""), ("\u200d", ""), ("\u2060", ""), ("\ufeff", ""))
+#: Two or more spaces between words (justified PDF text, a web copy's indentation kept inside
+#: a line): read as one, so "Democracy  Score" is the label it is. Indentation is kept.
+_SPACE_RUN = re.compile(r"(?<=\S)  +(?=\S)")
 
 
 def normalise(text: str, file: str) -> str:
@@ -275,4 +282,6 @@ def normalise(text: str, file: str) -> str:
     for old, new in _SPACES:
         if old in text:
             text = text.replace(old, new)
+    if "  " in text:
+        text = _SPACE_RUN.sub(" ", text)
     return text
