@@ -64,3 +64,52 @@ def test_invisible_characters_are_dropped_from_sentences() -> None:
     r = read(text)
     assert_page(r)
     assert all("\u00ad" not in s.sentence and "\u2060" not in s.sentence for s in r.statements)
+
+
+def _caps_headings(text: str) -> str:
+    """Headings set in capitals (a PDF cover, a web page styled in capitals): every short
+    line without a rating on it."""
+    return "\n".join(line.upper() if len(line) < 60 and not re.search(r"\d\.\d", line)
+                     else line for line in text.split("\n"))
+
+
+@pytest.mark.parametrize("layout", ["lines", "flat", "pipes"])
+def test_headings_in_capitals(layout: str) -> None:
+    text = table_doc(layout=layout).render()
+    caps = _caps_headings(text)
+    assert "NATIONS IN TRANSIT 2018 - VALDORIA" in caps and "CAPITAL: PORT MIREL" in caps
+    r = read(caps)
+    assert (r.edition, r.country) == (2018, "Valdoria")
+    assert_exact(r, TABLE_2018)
+
+
+def test_headings_in_capitals_without_a_title() -> None:
+    """The country read from a capitals line above "by Author", the edition from the table."""
+    text = table_doc(layout="lines", title=None).render()
+    r = read(_caps_headings(text))
+    assert (r.edition, r.country) == (2018, "Valdoria")
+    assert_exact(r, TABLE_2018)
+
+
+def test_score_block_heading_in_capitals() -> None:
+    """"2018 SCORES" dates a score block as "2018 Scores" does."""
+    rows = [f"{name}: {value}" for name, value in (
+        ("Democracy Score", "4.61"), ("Electoral Process", "4.25"), ("Civil Society", "3.25"),
+        ("Independent Media", "5.00"), ("National Democratic Governance", "5.50"),
+        ("Local Democratic Governance", "3.75"), ("Judicial Framework and Independence", "5.00"),
+        ("Corruption", "5.50"))]
+    text = "\n".join(["VALDORIA", "", "2018 SCORES", *rows, "",
+                      "Executive Summary:", "", "The delta republic argued about its harbour "
+                      "dues all year."]) + "\n"
+    r = read(text)
+    assert r.edition == 2018
+    assert r.tables[2018] == {c: TABLE_2018.truth()[2018][c] for c in r.tables[2018]}
+    assert len(r.tables[2018]) == 8
+
+
+def test_regime_in_capitals_reads_as_printed_elsewhere() -> None:
+    text = page().render()
+    assert PAGE_2019.regime and PAGE_2019.regime in text
+    r = read(text.replace(PAGE_2019.regime, PAGE_2019.regime.upper()))
+    assert_page(r)
+    assert r.regime == PAGE_2019.regime

@@ -13,7 +13,7 @@ from demoscope.methodology import Methodology, nit
 from demoscope.reports import detect, pdf, text, webpage
 from demoscope.reports.extract import load, load_bytes
 from demoscope.reports.model import Report
-from demoscope.reports.source import Doc, Overgrown
+from demoscope.reports.source import Doc, Overgrown, case_headings
 
 #: The reader of each shape :func:`~demoscope.reports.detect.detect_shape` names.
 SHAPES: dict[str, Callable[[Doc, Methodology], Report]] = {
@@ -23,6 +23,7 @@ SHAPES: dict[str, Callable[[Doc, Methodology], Report]] = {
 def parse_doc(doc: Doc, methodology: Methodology | None = None) -> Report:
     """A Report from extracted text; the shape is recognised from what the text contains."""
     m = methodology or nit()
+    doc = doc.view(case_headings(doc.text))
     shape = detect.detect_shape(doc.text, doc.lower)
     if shape is None:
         kind = "web page" if doc.kind == "html" else "document"

@@ -285,3 +285,42 @@ def normalise(text: str, file: str) -> str:
     if "  " in text:
         text = _SPACE_RUN.sub(" ", text)
     return text
+
+
+#: A line with capital letters and no lower-case one: a heading set in capitals ("ARMENIA",
+#: "NATIONS IN TRANSIT 2015", "2014 SCORES", "CAPITAL: BAKU"), as PDF covers and web pages
+#: styled in capitals copy out.
+_CAPS_LINE = re.compile(r"(?m)^[^a-z\n]*[A-Z][A-Z][^a-z\n]*$")
+_LETTERS = re.compile(r"[^\W\d_]+")
+#: Words a title prints in lower case ("Bosnia and Herzegovina", "Transitional or Hybrid").
+_SMALL_WORDS = frozenset({"and", "or", "of", "the", "in", "by", "for", "to", "at", "on"})
+#: Longer lines in capitals are prose (a disclaimer), not headings: kept as printed.
+_CAPS_HEADING_MAX = 100
+
+
+def case_headings(text: str) -> str:
+    """``text`` with each heading set in capitals printed in title case ("BOSNIA AND
+    HERZEGOVINA" → "Bosnia and Herzegovina"), every offset and line break kept: the readers
+    find names, titles and labels by their usual case, as reports print them everywhere
+    else. Other lines are untouched."""
+    if _CAPS_LINE.search(text) is None:
+        return text
+    return _CAPS_LINE.sub(_title_line, text)
+
+
+def _title_line(m: re.Match[str]) -> str:
+    line = m.group()
+    if len(line) > _CAPS_HEADING_MAX:
+        return line
+
+    def word(w: re.Match[str]) -> str:
+        low = w.group().lower()
+        if len(low) != len(w.group()):
+            return w.group()
+        at = w.start()
+        if (w.start() > 0 and low in _SMALL_WORDS) or (
+                len(low) == 1 and at > 0 and line[at - 1] in "'’"):
+            return low
+        return w.group()[0] + low[1:]
+
+    return _LETTERS.sub(word, line)
