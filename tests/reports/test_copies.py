@@ -113,3 +113,21 @@ def test_regime_in_capitals_reads_as_printed_elsewhere() -> None:
     r = read(text.replace(PAGE_2019.regime, PAGE_2019.regime.upper()))
     assert_page(r)
     assert r.regime == PAGE_2019.regime
+
+
+@pytest.mark.parametrize("layout", ["lines", "pipes", "cells", "flat", "glued", "wrapped"])
+@pytest.mark.parametrize("head", [["212 Nations in Transit 2018"],
+                                  ["Nations in Transit 2018 212"],
+                                  ["", "212 Nations in Transit 2018", ""],
+                                  ["", "Nations in Transit 2018", "17", ""]],
+                         ids=["number-first", "number-last", "blank-lines", "number-below"])
+@pytest.mark.parametrize("code", ["NDG", "LDG"], ids=["after-header", "mid-table"])
+def test_running_head_where_a_page_breaks_inside_the_table(layout: str, head: list[str],
+                                                           code: str) -> None:
+    """A page break between the year header and the first row, or between two rows: its
+    running head's year and page number are no cells and no header (a flat copy has the head
+    inline, between a row's last value and the next label)."""
+    assert next(iter(TABLE_2018.rows)) == "NDG"
+    r = read(table_doc(layout=layout, between={code: head}).render())
+    assert r.edition == 2018
+    assert_exact(r, TABLE_2018)

@@ -25,7 +25,10 @@ MAX_PAGES = 400
 _FURNITURE = re.compile(
     r"(?m)^[ \t]*\d{1,4}[ \t]+(?=Nations in Transit[ \t]+(?:19|20)\d\d[ \t]*$)|"
     r"(?<=Nations in Transit (?:19|20)\d\d)[ \t]+\d{1,4}[ \t]*$")
-_INLINE_FURNITURE = re.compile(r"(?<=[.\s])\d{1,4}[ \t]+(?=Nations in Transit[ \t]+(?:19|20)\d\d)")
+# (after a sentence's full stop or a space, never after a number: in "5.00 Nations in Transit
+# 2018" and "2017 2018 Nations in Transit 2018" the number is a table's, not a page's)
+_INLINE_FURNITURE = re.compile(
+    r"(?<=[.\s])(?<!\d\.)(?<![\d,][ \t])\d{1,4}[ \t]+(?=Nations in Transit[ \t]+(?:19|20)\d\d)")
 
 
 def pdf_to_text(data: bytes, file: str) -> str:

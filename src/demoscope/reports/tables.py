@@ -230,8 +230,34 @@ def prepare(text: str, lowered: str | None = None,
             if hit:
                 text = text[: hit.start(2)] + " " * len(hit.group(2)) + text[hit.end(2):]
             at = lowered.find(needle, at + 1)
+    at = lowered.find(_RUNNING_HEAD)
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        head = _RUNNING_HEAD_LINE.fullmatch(text, start, end) or _RUNNING_HEAD_INLINE.search(
+            text, max(0, at - 5), end)
+        if head:
+            text = text[:head.start()] + " " * (head.end() - head.start()) + text[head.end():]
+        at = lowered.find(_RUNNING_HEAD, max(at + 1, head.end() if head else 0))
     text = _DASHES.sub(_dash_cells, text)
     return _unglue_digits(text, cuts)
+
+
+# A running head on a line of its own, with or without its page number ("57 Nations in
+# Transit 2015", "Nations in Transit 2015 57"): where a page break falls inside a table its
+# year and page number would be read as cells (a table row split over the break, a header
+# taken for the table's own). Blanked in the copy tables are read from; it still dates the
+# report. Text pulled out of a PDF page as one line has it inline ("... 5.00 212 Nations in
+# Transit 2018 Local Democratic Governance 3.25 ..."): a page number there has 2-3 digits (a
+# year before it is the header's).
+_RUNNING_HEAD = "nations in transit"
+_RUNNING_HEAD_LINE = re.compile(
+    r"[ \t]*(?:\d{1,4}[ \t]+)?Nations in Transit[ \t]+(?:19|20)\d\d(?:[ \t]+\d{1,4})?[ \t]*",
+    re.I)
+_RUNNING_HEAD_INLINE = re.compile(
+    r"(?:(?<![\w.,])\d{2,3}[ \t]+)?Nations in Transit[ \t]+(?:19|20)\d\d(?:[ \t]+\d{2,3})?"
+    r"(?![\w.,])", re.I)
 
 
 def _has_na(text: str) -> bool:
