@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from valdoria import PAGE_2019, TABLE_2018, Table, page, table_doc
@@ -131,3 +132,44 @@ def test_running_head_where_a_page_breaks_inside_the_table(layout: str, head: li
     r = read(table_doc(layout=layout, between={code: head}).render())
     assert r.edition == 2018
     assert_exact(r, TABLE_2018)
+
+
+_TEXT_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "reports" / "valdoria-2011.txt"
+
+
+def _hyphenated(text: str, width: int) -> str:
+    """Paragraphs wrapped at ``width`` the way a typeset PDF breaks them: a long word that
+    does not fit is split with a hyphen, its second half opening the next line."""
+    out: list[str] = []
+    for para in text.split("\n"):
+        line = ""
+        for word in para.split(" "):
+            if line and len(line) + 1 + len(word) > width:
+                room = width - len(line) - 2
+                if len(word) >= 9 and room >= 4 and word[:room].isalpha() \
+                        and word[room:].isalpha() and word[room:].islower():
+                    out.append(f"{line} {word[:room]}-")
+                    line = word[room:]
+                    continue
+                out.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        out.append(line)
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("width", range(40, 80, 3))
+def test_words_hyphenated_at_line_ends(width: int) -> None:
+    """A PDF copy breaks "democratic", "governance", "deteriorates" over two lines: every
+    rating statement is still read, and placed on a line of its sentence."""
+    text = _TEXT_FIXTURE.read_text(encoding="utf-8")
+    plain = read(text)
+    damaged = _hyphenated(text, width)
+    assert re.search(r"[a-z]-\n[a-z]", damaged)
+    r = read(damaged)
+    got = [(s.category, s.kind, s.from_value, s.to_value) for s in r.statements]
+    assert got == [(s.category, s.kind, s.from_value, s.to_value) for s in plain.statements]
+    lines = damaged.split("\n")
+    for s in r.statements:
+        assert set(lines[s.line - 1].split()) & set(s.sentence.split()), s.sentence

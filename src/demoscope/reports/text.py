@@ -499,11 +499,44 @@ def _scores_cut_off(text: str) -> bool:
     return not content or "\n" in before[len(content):]
 
 
+#: A word broken over two lines with a hyphen ("national democ-\nratic governance"), the
+#: second half on the next line, lower-case, after any indentation.
+_BROKEN_WORD = re.compile(r"([A-Za-z]+)-\n([ \t]*)([a-z]+)")
+
+
+@cache
+def _unbreakable(m: Methodology) -> frozenset[str]:
+    """The words a rating statement is read by: every word of a category's or score's name
+    (of five letters or more; short ones are not hyphenated), and the rating words."""
+    return frozenset(w for key in _statement_patterns(m)[0] for w in key if len(w) >= 5) | \
+        frozenset(_RATING_WORDS)
+
+
+def join_broken_words(text: str, m: Methodology) -> str:
+    """``text`` with the words a statement is read by joined where a PDF's hyphenation broke
+    them over a line ("democ-\nratic" → "democratic\n "), every offset after the join and
+    every line break kept: the word ends its first line, a space pads the next. Other
+    hyphenated line ends ("one-\nparty") are printed compounds as likely as broken words,
+    and are left as they are."""
+    if "-\n" not in text:
+        return text
+    words = _unbreakable(m)
+
+    def join(hit: re.Match[str]) -> str:
+        first, indent, rest = hit.groups()
+        word = (first + rest).lower()
+        if word in words or word.startswith(_VERB_STEMS):
+            return f"{first}{rest}\n{indent} "
+        return hit.group()
+
+    return _BROKEN_WORD.sub(join, text)
+
+
 def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Report:
     """Assemble a Report from a document: metadata, tables, statements, body, printed scores.
 
     ``text`` is the cleaned text to read (same line structure as ``doc.text``)."""
-    text = doc.text if text is None else text
+    text = join_broken_words(doc.text if text is None else text, m)
     view = doc.view(text)
     report = Report(file=doc.file, shape=shape)
     cuts: list[tuple[int, str, str]] = []
