@@ -173,3 +173,19 @@ def test_words_hyphenated_at_line_ends(width: int) -> None:
     lines = damaged.split("\n")
     for s in r.statements:
         assert set(lines[s.line - 1].split()) & set(s.sentence.split()), s.sentence
+
+
+@pytest.mark.parametrize("style", ["max", "pipes", "slash"])
+def test_page_whose_score_block_runs_on_one_line(style: str) -> None:
+    """A page saved with its lines run together: the regime, this year's scores, last year's
+    percentage and status, and the legend on one line. This year's values and regime are
+    read; last year's are not taken for them."""
+    text = page(score_style=style, last_dp="47", regime="Semi-Consolidated Democracy").render()
+    head, sep, rest = text.partition("\n\nheader1")
+    lines = head.split("\n")
+    joined = "\n".join([*lines[:2], " ".join(lines[2:])]) + sep + rest
+    assert "Democracy Score" in joined.split("\n")[2] and "Last Year" in joined.split("\n")[2]
+    r = read(joined)
+    assert (r.democracy_score, r.democracy_percentage, r.regime) == (
+        Decimal(PAGE_2019.ds), Decimal(PAGE_2019.dp), "Semi-Consolidated Democracy")
+    assert r.regime_line == 3

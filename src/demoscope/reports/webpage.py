@@ -281,6 +281,8 @@ def parse(doc: Doc, m: Methodology) -> Report:
                 f"{code} {hit.group(1).split()[-1].strip('|:')} is followed by "
                 f"{hit.group(2).strip(' |')}: read as the scale's maximum, not as a second value",
                 doc.line_at(hit.end(2) - 1)))
+    if report.regime is None:
+        _regime_before_scores(report, doc, text, m)
     _heading(report, doc, text)
     _list_cut(report, doc, text)
     if report.regime is None and (report.democracy_score is not None
@@ -323,6 +325,15 @@ def _blank_last_year(text: str, m: Methodology) -> str:
         last = nl + 1
     lines = text[first:last].split("\n")
     start = 0
+    label = _LAST_YEAR_ONLY.match(text, hit.start())
+    rest = lines[start][label.end() - first:] if label else ""
+    if rest.strip():
+        # the page's lines run together ("... Democracy Score 4.07 7 Last Year's Democracy
+        # Percentage & Status 55 100 Semi-Consolidated Democracy The ratings are ..."): only
+        # the label, its numbers and its regime are last year's; the rest of the line stays
+        lines[start] = (lines[start][:hit.start() - first] + _spaces(lines[start][
+            hit.start() - first:label.end() - first]) + _blank_last_values(rest, labels))
+        return "".join((text[:first], "\n".join(lines), text[last:]))
     lines[start] = _spaces(lines[start])
     i, numbers = start + 1, 0
     while i < len(lines) and numbers < 4:
@@ -340,6 +351,42 @@ def _blank_last_year(text: str, m: Methodology) -> str:
             lines[i] = _spaces(line)
         break
     return "".join((text[:first], "\n".join(lines), text[last:]))
+
+
+# A regime label and the score block after it on one line, the page's lines run together
+# ("Semi-Consolidated Democracy DEMOCRACY-PERCENTAGE Democracy Percentage 51.19 100 ...")
+_BEFORE_SCORES = re.compile(r"(?m)^[ \t]*([A-Za-z][A-Za-z \t-]{5,60}?)[ \t]+"
+                            r"(?=Democracy[ \t-]+(?:Percentage|Score)\b)", re.I)
+
+
+def _regime_before_scores(report: Report, doc: Doc, text: str, m: Methodology) -> None:
+    """The regime printed at the head of the score block's line, where a page's lines run
+    together and no line is the band name alone (last year's was blanked before)."""
+    labels = detect.regime_labels(m)
+    for hit in _BEFORE_SCORES.finditer(text):
+        if detect.regime_key(hit.group(1)).encode() in labels:
+            report.regime = detect.tidy_regime(hit.group(1))
+            report.regime_line = doc.line_at(hit.start(1))
+            return
+
+
+_LAST_YEAR_ONLY = re.compile(r"Last Year.s Democracy (?:Percentage|Score)(?:[ \t]*(?:&|and)[ \t]*"
+                             r"Status)?", re.I)
+_LEADING_NUMBERS = re.compile(r"[\d.,/|%\s]*")
+
+
+def _blank_last_values(rest: str, labels: frozenset[bytes]) -> str:
+    """``rest`` (what follows last year's label on its line) with last year's numbers and the
+    regime after them blanked; the words after those kept."""
+    numbers = _LEADING_NUMBERS.match(rest)
+    end = numbers.end() if numbers else 0
+    words = list(re.finditer(r"\S+", rest[end:]))
+    for k in range(min(6, len(words)), 0, -1):
+        stop = end + words[k - 1].end()
+        if detect.regime_key(rest[end:stop]).encode() in labels:
+            end = stop
+            break
+    return _spaces(rest[:end]) + rest[end:]
 
 
 #: Lines after "Last Year's ..." that may hold its numbers and status (with blank lines).
