@@ -75,9 +75,9 @@ _OUT_OF = re.compile(r"/[ \t]*(?:7|100)(?![\d.,])")
 # Score 4.04 7", "Democracy Percentage | 82.14 100 |"): a bare 7 (100) that no further number
 # follows on its line is that maximum, never a second value.
 _DS_MAX = re.compile(
-    r"(?i)(democracy score[\s:|]+\d[.,]\d{1,2})([\s|]+7)(?![\d.,/%])(?![ \t|]*\d)")
+    r"(?i)(democracy\s+score[\s:|]+\d[.,]\d{1,2})([\s|]+7)(?![\d.,/%])(?![ \t|]*\d)")
 _DP_MAX = re.compile(
-    r"(?i)(democracy percentage[\s:|]+\d{1,3}(?:[.,]\d{1,2})?)%?([\s|]+100)(?![\d.,/%])"
+    r"(?i)(democracy\s+percentage[\s:|]+\d{1,3}(?:[.,]\d{1,2})?)%?([\s|]+100)(?![\d.,/%])"
     r"(?![ \t|]*\d)")
 _NA = re.compile(r"[nN]/[aA]")
 _LETTER_DIGIT = re.compile(r"\d(?<=[A-Za-z*:)]\d)")  # digit first: the engine scans faster
@@ -221,15 +221,15 @@ def prepare(text: str, lowered: str | None = None,
             text = _NA.sub(_na, text)
     if lowered is None or len(text) != size:
         # (blanking legends and "/ 7" keeps every offset and cannot make or unmake a
-        # "democracy score" with its single space: an earlier lowered copy still serves)
+        # "democracy" label: an earlier lowered copy still serves)
         lowered = text.lower()
-    for needle, pattern in (("democracy score", _DS_MAX), ("democracy percentage", _DP_MAX)):
-        at = lowered.find(needle)
-        while at >= 0:
-            hit = pattern.match(text, at)
-            if hit:
-                text = text[: hit.start(2)] + " " * len(hit.group(2)) + text[hit.end(2):]
-            at = lowered.find(needle, at + 1)
+    # (the label may be broken over two lines: "Democracy\nPercentage 51.19 100")
+    at = lowered.find("democracy")
+    while at >= 0:
+        hit = _DS_MAX.match(text, at) or _DP_MAX.match(text, at)
+        if hit:
+            text = text[: hit.start(2)] + " " * len(hit.group(2)) + text[hit.end(2):]
+        at = lowered.find("democracy", at + 1)
     at = lowered.find(_RUNNING_HEAD)
     while at >= 0:
         start = text.rfind("\n", 0, at) + 1

@@ -301,8 +301,9 @@ _NUMBERS_THEN_WORDS = re.compile(r"[\d.,/|%\s]*([A-Za-z][A-Za-z \t-]*)")
 
 
 def _first(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    needle = "democracy score" if pattern is tables._DS_MAX else "democracy percentage"
-    return pattern.search(text) if needle in text.lower() else None
+    needle = "score" if pattern is tables._DS_MAX else "percentage"
+    low = text.lower()
+    return pattern.search(text) if needle in low and "democracy" in low else None
 
 
 def _blank_last_year(text: str, m: Methodology) -> str:
