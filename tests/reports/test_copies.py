@@ -189,3 +189,26 @@ def test_page_whose_score_block_runs_on_one_line(style: str) -> None:
     assert (r.democracy_score, r.democracy_percentage, r.regime) == (
         Decimal(PAGE_2019.ds), Decimal(PAGE_2019.dp), "Semi-Consolidated Democracy")
     assert r.regime_line == 3
+
+
+def test_score_label_broken_over_two_lines() -> None:
+    """A narrow copy breaks "Democracy Percentage 45.24 100" after "Democracy": 100 is still
+    the scale's maximum, not a second percentage."""
+    text = page().render()
+    line = f"DEMOCRACY-PERCENTAGE Democracy Percentage {PAGE_2019.dp} 100"
+    assert line in text
+    r = read(text.replace(line, line.replace("Democracy Percentage", "Democracy\nPercentage")))
+    assert r.democracy_percentage == Decimal(PAGE_2019.dp)
+    assert {y: dict(v) for y, v in r.tables.items()} == {
+        2019: {"DP": Decimal(PAGE_2019.dp), "DS": Decimal(PAGE_2019.ds)}}
+
+
+def test_page_naming_only_its_capital() -> None:
+    """A page copy without its address that names no country, only its capital in the
+    possessive: the capital names the country (invented text about a real capital)."""
+    text = page(url=False, ds_bullet="none", legend="Marks run from 1 to 7, with 7 the best.",
+                summary="Tallinn’s harbour board tightened its hold on the city councils, "
+                        "and Tallinn’s two small newspapers closed.").render()
+    r = read(text)
+    assert (r.country, r.iso3) == ("Estonia", "EST")
+    assert "country_inferred" in {f.code for f in r.notes}

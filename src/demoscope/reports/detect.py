@@ -432,6 +432,9 @@ def find_country_how(text: str,
     owner = _most_possessive(text[:60000])
     if owner:
         name, pos = owner
+        seat = capital_country(name)  # "Tallinn’s mayor": the capital names its country
+        if seat:
+            return seat.name, seat, line_at(pos), "capital"
         return name, reg.find(name), line_at(pos), "possessive"
     return None, None, None, ""
 
