@@ -212,3 +212,29 @@ def test_page_naming_only_its_capital() -> None:
     r = read(text)
     assert (r.country, r.iso3) == ("Estonia", "EST")
     assert "country_inferred" in {f.code for f in r.notes}
+
+
+_BLOCK = [("Democracy Score", "4.61"), ("National Democratic Governance", "5.50"),
+          ("Electoral Process", "4.25"), ("Civil Society", "3.25"),
+          ("Independent Media", "5.00"), ("Local Democratic Governance", "3.75"),
+          ("Judicial Framework and Independence", "5.00"), ("Corruption", "5.50")]
+
+
+@pytest.mark.parametrize("width", range(30, 46, 3))
+def test_score_block_wrapped_narrow(width: int) -> None:
+    """A score block whose "(1 = best, 7 = worst)" legends and regime label break over lines
+    in a narrow copy: every score is read, and the regime whole."""
+    import textwrap
+
+    lines = ["Nations in Transit 2018 - Valdoria", "", "2018 Scores", ""]
+    for name, value in _BLOCK[:1]:
+        lines.append(f"{name} (1 = best, 7 = worst): {value}")
+    lines.append("Regime Classification: Semi-Consolidated Authoritarian Regime")
+    lines += [f"{name} (1 = best, 7 = worst): {value}" for name, value in _BLOCK[1:]]
+    lines += ["", "Executive Summary:", "", "The delta republic argued about its harbour dues."]
+    text = "\n".join(textwrap.fill(line, width) if line else line for line in lines) + "\n"
+    assert re.search(r"\([^)]*\n", text)
+    assert "Classification: Semi-Consolidated Authoritarian Regime" not in text
+    r = read(text)
+    assert r.tables == {2018: {code: TABLE_2018.truth()[2018][code] for code in TABLE_2018.rows}}
+    assert r.regime == "Semi-Consolidated Authoritarian Regime"

@@ -643,9 +643,24 @@ def find_regime(text: str, m: Methodology, line_at, lines: list[str] | None = No
     ``lines``, ``lowered``: ``text.split("\\n")`` and the text lower-cased (``text.lower()`` or
     ``Doc.lower``) when the caller has them."""
     rm = _REGIME_LINE.search(text)
-    if rm:
-        return tidy_regime(rm.group(1)), line_at(rm.start(1))
     labels = regime_labels(m)
+    if rm:
+        name = rm.group(1)
+        end, joined = rm.end(1), name
+        for _ in range(2):
+            # a label broken over lines ("Regime Classification: Semi-\nConsolidated
+            # Authoritarian\nRegime"): the next lines complete it
+            if regime_key(joined).encode() in labels:
+                name = joined
+                break
+            more = _NEXT_LINE.match(text, end)
+            if more is None:
+                break
+            joined, end = f"{joined} {more.group(1)}", more.end(1)
+        else:
+            if regime_key(joined).encode() in labels:
+                name = joined
+        return tidy_regime(name), line_at(rm.start(1))
     lowered = text.lower() if lowered is None else lowered
     # regime_key() of every line at once: the lower-cased text's letters a-z and line breaks
     # (in UTF-8 every other character is bytes outside a-z), split at the line breaks.
@@ -659,6 +674,7 @@ def find_regime(text: str, m: Methodology, line_at, lines: list[str] | None = No
     return None, None
 
 
+_NEXT_LINE = re.compile(r"[ \t]*\n[ \t]*([A-Za-z][^\n|]{3,60})")
 _NOT_KEY = bytes(b for b in range(256) if not (97 <= b <= 122 or b == 10))
 
 

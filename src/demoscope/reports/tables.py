@@ -69,7 +69,7 @@ _FURNITURE_LINE = re.compile(
 
 # Clean-up applied to a copy of the text before reading tables; none adds or removes a newline
 # (un-gluing inserts spaces, so offsets shift: the reader maps them through the copy's own lines).
-_LEGEND = re.compile(r"\(\s*[17]\s*=[^)\n]*\)")
+_LEGEND = re.compile(r"\(\s*[17]\s*=[^)\n]*(?:\n[^)\n]*)?\)")  # may break over a line
 _OUT_OF = re.compile(r"/[ \t]*(?:7|100)(?![\d.,])")
 # Web pages print the scale's maximum after a score, in its own cell or line ("Democracy
 # Score 4.04 7", "Democracy Percentage | 82.14 100 |"): a bare 7 (100) that no further number
