@@ -238,3 +238,26 @@ def test_score_block_wrapped_narrow(width: int) -> None:
     r = read(text)
     assert r.tables == {2018: {code: TABLE_2018.truth()[2018][code] for code in TABLE_2018.rows}}
     assert r.regime == "Semi-Consolidated Authoritarian Regime"
+
+
+def test_undated_page_is_dated_by_the_published_data(m) -> None:
+    """A page saved without its address, its heading "Score Changes" without a year: the
+    edition is the one whose built-in headline for the country is the printed Democracy
+    Score (on today's 7-best scale), said as a finding; a score no edition has dates
+    nothing."""
+    from demoscope.dataset import builtin_headlines
+
+    heads = builtin_headlines()
+    est = {y: m.scale.convert(h.score) for (iso3, y), h in heads.items()
+           if iso3 == "EST" and h.score is not None}
+    year = max(y for y, v in est.items() if list(est.values()).count(v) == 1)
+    ds = f"{float(est[year]):.2f}"
+    assert Decimal(ds) == est[year]
+    text = page(country="Estonia", url=False, ds=ds, edition=year, heading="Score Changes",
+                legend="Marks run from 1 to 7, with 7 the best.", ds_bullet="none",
+                summary="In Estonia an invented harbour board argued about its dues.").render()
+    assert str(year) not in text
+    r = read(text)
+    assert (r.country, r.edition) == ("Estonia", year)
+    assert "edition_from_data" in {f.code for f in r.notes}
+    assert read(text.replace(f"Score {ds}", "Score 1.01")).edition is None

@@ -257,6 +257,27 @@ def heading_edition(text: str, year: int, after: int, m: Methodology, iso3: str 
                   f"edition may be {nxt})")
 
 
+def edition_from_data(text: str, m: Methodology, iso3: str) -> tuple[int, str] | None:
+    """The edition of an undated copy (a page saved without its address, whose heading names
+    no year) from the published data: the one edition whose built-in headline for this
+    country is the Democracy Score the copy prints. ``None`` when none or several match."""
+    printed = _PRINTED_DS.search(text)
+    if printed is None:
+        return None
+    from decimal import Decimal
+
+    from demoscope.dataset import builtin_headlines
+
+    ds = Decimal(printed.group(1).replace(",", "."))
+    heads = builtin_headlines()
+    match = [y for y in m.editions if (h := heads.get((iso3, y))) is not None
+             and h.score is not None and ds in _as_printed(m, y, h.score)]
+    if len(match) != 1:
+        return None
+    return match[0], (f"the published data: only the {match[0]} edition's headline prints "
+                      f"Democracy Score {ds} for this country")
+
+
 def _as_printed(m: Methodology, year: int, value: Fraction) -> set[object]:
     """A stored headline score as a page may print it: on the edition's own scale or, for
     an edition published on the other one, converted (today's site)."""

@@ -579,6 +579,13 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
             "info", "edition_from_table",
             f"no edition printed in a title; {report.edition} read from the table's last column",
             None))
+    elif country is not None and shape == "webpage" and (
+            dated := detect.edition_from_data(text, m, country.iso3)) is not None:
+        report.edition, why = dated
+        report.notes.append(Finding(
+            "warning", "edition_from_data",
+            f"no edition printed (no title, address or dated heading); {report.edition} read "
+            f"from {why}", None))
     elif (eras := columns.edition_from_eras(groups, m)) is not None:
         report.edition, why, line = eras
         report.notes.append(Finding(
