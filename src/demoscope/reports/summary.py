@@ -23,7 +23,8 @@ from demoscope.reports.model import Report
 
 #: Findings that record an inference the reader made.
 INFERRED = frozenset({
-    "category_name_slip", "country_inferred", "edition_from_heading", "edition_from_table",
+    "category_name_slip", "country_inferred", "edition_from_data", "edition_from_heading",
+    "edition_from_table",
     "edition_inferred", "heading_names_previous_year", "scale_converted", "score_scale_maximum",
     "statement_without_from", "table_dash_separator", "table_label_inferred",
     "table_label_wrapped", "table_years_inferred", "table_years_misprinted", "value_glue_cut",
