@@ -261,3 +261,14 @@ def test_undated_page_is_dated_by_the_published_data(m) -> None:
     assert (r.country, r.edition) == ("Estonia", year)
     assert "edition_from_data" in {f.code for f in r.notes}
     assert read(text.replace(f"Score {ds}", "Score 1.01")).edition is None
+
+
+def test_country_name_broken_in_the_title() -> None:
+    """A narrow copy breaks the title after "and": the country is the whole name."""
+    doc = table_doc(layout="lines", country="Valdoria and Merrow",
+                    title="Nations in Transit {edition} - Valdoria and\nMerrow")
+    text = doc.render()
+    assert text.startswith("Nations in Transit 2018 - Valdoria and\nMerrow\n")
+    r = read(text)
+    assert (r.country, r.edition) == ("Valdoria and Merrow", 2018)
+    assert_exact(r, TABLE_2018)

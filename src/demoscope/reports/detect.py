@@ -391,6 +391,8 @@ def find_country_how(text: str,
             if pattern is _TITLE_PATTERNS[2] and reg.find(name) is None and \
                     line_at(m.start()) > 8:
                 continue
+            if pattern is _TITLE_PATTERNS[0]:
+                name = _title_continued(text, m.end(gi), name, reg)
             return name, reg.find(name), line_at(m.start(gi)), "title"
     head = text[:4000]
     # A name followed by " by Author" or "| Freedom House": no name ending after the last
@@ -458,6 +460,24 @@ def find_country_how(text: str,
             return seat.name, seat, line_at(pos), "capital"
         return name, reg.find(name), line_at(pos), "possessive"
     return None, None, None, ""
+
+
+def _title_continued(text: str, end: int, name: str, reg) -> str:
+    """A title's country name broken over two lines ("Nations in Transit 2013 - Bosnia and\n
+    Herzegovina"): joined with the next line when the name ends on "and", "of" or "the", or
+    when only the joined name is a known country."""
+    more = _TITLE_TAIL.match(text, end)
+    if more is None:
+        return name
+    joined = f"{name} {more.group(1)}"
+    if name.rsplit(" ", 1)[-1] in ("and", "of", "the") or (
+            reg.find(name) is None and reg.find(joined) is not None):
+        return joined
+    return name
+
+
+_TITLE_TAIL = re.compile(r"[ \t]*\n[ \t]*([A-Z][\w'’-]+(?:[ \t]+(?:[A-Z][\w'’-]+|and|of|the)){0,3})"
+                         r"[ \t]*(?:\n|\Z)")
 
 
 # Words a name before "by Author" never ends with or contains (titles, headings, filler)
