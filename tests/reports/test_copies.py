@@ -272,3 +272,13 @@ def test_country_name_broken_in_the_title() -> None:
     r = read(text)
     assert (r.country, r.edition) == ("Valdoria and Merrow", 2018)
     assert_exact(r, TABLE_2018)
+
+
+@pytest.mark.parametrize("case", [str.upper, str.lower, str.capitalize],
+                         ids=["upper", "lower", "sentence"])
+def test_regime_in_another_case_is_the_band_name(case) -> None:
+    """A regime printed in capitals or sentence case is the method's band name."""
+    regime = "Semi-Consolidated Authoritarian Regime"
+    text = page(regime=regime).render()
+    r = read(text.replace(regime, case(regime)))
+    assert r.regime == regime

@@ -232,7 +232,7 @@ def test_regime_line_by_keys(s: str) -> None:
     offset = 0
     for line in s.split("\n"):
         if detect.regime_key(line) in labels and line.strip():
-            want = (detect.tidy_regime(line), offset)
+            want = (detect.tidy_regime(line, m), offset)
             break
         offset += len(line) + 1
     if "Regime Classification" not in s:

@@ -701,7 +701,7 @@ def find_regime(text: str, m: Methodology, line_at, lines: list[str] | None = No
         else:
             if regime_key(joined).encode() in labels:
                 name = joined
-        return tidy_regime(name), line_at(rm.start(1))
+        return tidy_regime(name, m), line_at(rm.start(1))
     lowered = text.lower() if lowered is None else lowered
     # regime_key() of every line at once: the lower-cased text's letters a-z and line breaks
     # (in UTF-8 every other character is bytes outside a-z), split at the line breaks.
@@ -710,7 +710,7 @@ def find_regime(text: str, m: Methodology, line_at, lines: list[str] | None = No
     for line, key in zip(text.split("\n") if lines is None else lines, keys, strict=True):
         if key and key.replace(b"transitionalgovernmentor", b"transitionalor") in labels \
                 and line.strip():
-            return tidy_regime(line), line_at(offset)
+            return tidy_regime(line, m), line_at(offset)
         offset += len(line) + 1
     return None, None
 
@@ -725,8 +725,16 @@ def regime_labels(m: Methodology) -> frozenset[bytes]:
     return frozenset(regime_key(n).encode() for b in m.bands for n in (b.name, *b.names.values()))
 
 
-def tidy_regime(text: str) -> str:
-    return re.sub(r"\s*-\s*", "-", " ".join(text.split())).strip(" .:")
+def tidy_regime(text: str, m: Methodology | None = None) -> str:
+    """The regime as printed, spaces around hyphens tidied; with ``m``, a band name printed
+    in another case ("CONSOLIDATED DEMOCRACY", "Consolidated democracy") in the method's."""
+    tidy = re.sub(r"\s*-\s*", "-", " ".join(text.split())).strip(" .:")
+    if m is not None and not tidy.istitle():
+        low = tidy.lower()
+        for name in (n for b in m.bands for n in (b.name, *b.names.values())):
+            if name.lower() == low:
+                return name
+    return tidy
 
 
 def regime_key(text: str) -> str:

@@ -366,7 +366,7 @@ def _regime_before_scores(report: Report, doc: Doc, text: str, m: Methodology) -
     labels = detect.regime_labels(m)
     for hit in _BEFORE_SCORES.finditer(text):
         if detect.regime_key(hit.group(1)).encode() in labels:
-            report.regime = detect.tidy_regime(hit.group(1))
+            report.regime = detect.tidy_regime(hit.group(1), m)
             report.regime_line = doc.line_at(hit.start(1))
             return
 
