@@ -92,14 +92,15 @@ def test_headings_in_capitals_without_a_title() -> None:
     assert_exact(r, TABLE_2018)
 
 
-def test_score_block_heading_in_capitals() -> None:
-    """"2018 SCORES" dates a score block as "2018 Scores" does."""
+@pytest.mark.parametrize("heading", ["2018 SCORES", "2018 scores"])
+def test_score_block_heading_in_another_case(heading: str) -> None:
+    """"2018 SCORES" and "2018 scores" date a score block as "2018 Scores" does."""
     rows = [f"{name}: {value}" for name, value in (
         ("Democracy Score", "4.61"), ("Electoral Process", "4.25"), ("Civil Society", "3.25"),
         ("Independent Media", "5.00"), ("National Democratic Governance", "5.50"),
         ("Local Democratic Governance", "3.75"), ("Judicial Framework and Independence", "5.00"),
         ("Corruption", "5.50"))]
-    text = "\n".join(["VALDORIA", "", "2018 SCORES", *rows, "",
+    text = "\n".join(["VALDORIA", "", heading, *rows, "",
                       "Executive Summary:", "", "The delta republic argued about its harbour "
                       "dues all year."]) + "\n"
     r = read(text)

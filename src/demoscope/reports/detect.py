@@ -89,7 +89,7 @@ _TITLE_PATTERNS = [
 _EDITION_PATTERNS = [
     re.compile(r"Nations in Transit\s+" + _YEAR + r"(?![\d-])"),
     re.compile(r"Nations in Transit\s*[-–—:][^\n()]{1,60}\(\s*" + _YEAR + r"\s*\)"),
-    re.compile(r"^\s*" + _YEAR + r"\s+Scores\b", re.M),
+    re.compile(r"^\s*" + _YEAR + r"\s+Scores\b", re.M | re.I),
     re.compile(r"^\s*Year:\s*" + _YEAR + r"\b", re.M),
     re.compile(r"[Ss]core [Cc]hanges in\s+" + _YEAR),
     # the address of a country page or report ("…/country/serbia/nations-transit/2018",
@@ -183,14 +183,20 @@ def _starts_before(low: str, literal: str, pattern: re.Pattern[str], before: int
     return False
 
 
-def find_edition(text: str, line_at) -> Found | None:
-    """The edition year as printed in a title, score block or page furniture."""
+def find_edition(text: str, line_at, lowered: str | None = None) -> Found | None:
+    """The edition year as printed in a title, score block or page furniture. ``lowered``:
+    the text lower-cased (``Doc.lower``) when the caller has it; a score block's "2014
+    scores" is found in any case."""
     best: tuple[int, int, int] | None = None  # (pattern rank, offset, year)
     for rank, (needle, pattern) in enumerate(zip(_EDITION_NEEDLES, _EDITION_PATTERNS,
                                                  strict=True)):
         if best is not None and best[1] == 0:
             break  # nothing starts before the text does
-        at = text.find(needle)
+        if rank == 2:
+            lowered = text.lower() if lowered is None else lowered
+            at = lowered.find("scores")
+        else:
+            at = text.find(needle)
         if at < 0:
             continue
         # The earliest a match can start, from where its needle first occurs: patterns that
@@ -199,7 +205,8 @@ def find_edition(text: str, line_at) -> Found | None:
         lowest = _EDITION_FROM[rank](text, at)
         if best is not None and lowest >= best[1]:
             continue
-        m = _first_score_block(text, at) if rank == 2 else pattern.search(text, lowest)
+        m = _first_score_block(text, at, lowered) if rank == 2 else \
+            pattern.search(text, lowest)
         if m and (best is None or m.start() < best[1]):
             best = (rank, m.start(), int(m.group(1)))
     if best is None:
@@ -315,7 +322,7 @@ _EDITION_FROM = (
 )
 
 
-def _first_score_block(text: str, at: int) -> re.Match[str] | None:
+def _first_score_block(text: str, at: int, lowered: str) -> re.Match[str] | None:
     """``_EDITION_PATTERNS[2].search(text)`` for a text whose first "Scores" is at ``at``.
     "Scores" is common in PDF text ("Ratings and Averaged Scores"); the pattern ends with it,
     so each occurrence is tried on the few characters that can belong to its match: the
@@ -325,7 +332,7 @@ def _first_score_block(text: str, at: int) -> re.Match[str] | None:
         m = pattern.search(text, _after_nonspace(text, at, 4), at + 7)  # + "Scores" + \b
         if m:
             return m
-        at = text.find("Scores", at + 1)
+        at = lowered.find("scores", at + 1)
     return None
 
 

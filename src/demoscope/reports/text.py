@@ -552,7 +552,7 @@ def build(doc: Doc, shape: Shape, m: Methodology, text: str | None = None) -> Re
     at = doc.line_at if len(prepared) == len(text) else Doc(
         doc.file, prepared, doc.kind, doc.line_map).line_at
     groups = tables.find_groups(prepared, m, at)
-    edition = detect.find_edition(text, doc.line_at)
+    edition = detect.find_edition(text, doc.line_at, view.lower)
     header_last = columns.header_end(groups, m)
     name, country, line, named_by = detect.find_country_how(text, doc.line_at)
     if edition is not None and edition.how == "heading" and not header_last:
