@@ -205,8 +205,8 @@ def find_edition(text: str, line_at, lowered: str | None = None) -> Found | None
         lowest = _EDITION_FROM[rank](text, at)
         if best is not None and lowest >= best[1]:
             continue
-        m = _first_score_block(text, at, lowered) if rank == 2 else \
-            pattern.search(text, lowest)
+        m = _first_score_block(text, at, lowered) if rank == 2 and lowered is not None \
+            else pattern.search(text, lowest)
         if m and (best is None or m.start() < best[1]):
             best = (rank, m.start(), int(m.group(1)))
     if best is None:

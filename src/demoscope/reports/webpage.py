@@ -328,7 +328,7 @@ def _blank_last_year(text: str, m: Methodology) -> str:
     start = 0
     label = _LAST_YEAR_ONLY.match(text, hit.start())
     rest = lines[start][label.end() - first:] if label else ""
-    if rest.strip():
+    if label is not None and rest.strip():
         # the page's lines run together ("... Democracy Score 4.07 7 Last Year's Democracy
         # Percentage & Status 55 100 Semi-Consolidated Democracy The ratings are ..."): only
         # the label, its numbers and its regime are last year's; the rest of the line stays
