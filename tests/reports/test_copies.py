@@ -283,3 +283,17 @@ def test_regime_in_another_case_is_the_band_name(case) -> None:
     text = page(regime=regime).render()
     r = read(text.replace(regime, case(regime)))
     assert r.regime == regime
+
+
+@pytest.mark.parametrize("at", range(len(_BLOCK)))
+@pytest.mark.parametrize("furniture", [["", "Nations in Transit 2018", "57", ""], ["", "57", ""]],
+                         ids=["head-and-number", "number"])
+def test_page_break_between_a_label_and_its_value(at: int, furniture: list[str]) -> None:
+    """A score block printed label, legend, value on lines of their own, a page break (its
+    page number alone on a line) between one label and its value: every score is read."""
+    lines = ["Nations in Transit 2018 - Valdoria", "", "2018 Scores", ""]
+    for i, (name, value) in enumerate(_BLOCK):
+        lines += [name, "(1 = best, 7 = worst)", *(furniture if i == at else []), value, ""]
+    lines += ["Executive Summary:", "", "The delta republic argued about its harbour dues."]
+    r = read("\n".join(lines) + "\n")
+    assert r.tables == {2018: {code: TABLE_2018.truth()[2018][code] for code in TABLE_2018.rows}}

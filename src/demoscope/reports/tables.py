@@ -240,6 +240,8 @@ def prepare(text: str, lowered: str | None = None,
         if head:
             text = text[:head.start()] + " " * (head.end() - head.start()) + text[head.end():]
         at = lowered.find(_RUNNING_HEAD, max(at + 1, head.end() if head else 0))
+    if "\n" in text:
+        text = _PAGE_NUMBER_LINE.sub(_blank, text)
     text = _DASHES.sub(_dash_cells, text)
     return _unglue_digits(text, cuts)
 
@@ -255,6 +257,10 @@ _RUNNING_HEAD = "nations in transit"
 _RUNNING_HEAD_LINE = re.compile(
     r"[ \t]*(?:\d{1,4}[ \t]+)?Nations in Transit[ \t]+(?:19|20)\d\d(?:[ \t]+\d{1,4})?[ \t]*",
     re.I)
+# A page number alone on its line (10-999) right before a rating ("Electoral Process\n57\n
+# 1.75", the page broke between a label and its value): no cell. A table's own numbers on a
+# line of their own are ratings (1-7), years, or percentages, which no rating follows.
+_PAGE_NUMBER_LINE = re.compile(r"(?m)^[ \t]*[1-9]\d{1,2}[ \t]*$(?=(?:\n[ \t]*)+[1-7][.,]\d\d?(?!\d))")
 _RUNNING_HEAD_INLINE = re.compile(
     r"(?:(?<![\w.,])\d{2,3}[ \t]+)?Nations in Transit[ \t]+(?:19|20)\d\d(?:[ \t]+\d{2,3})?"
     r"(?![\w.,])", re.I)
