@@ -48,14 +48,16 @@ def _prepare_reference(s: str) -> str:
         s = tables._OUT_OF.sub(tables._out_of, s)
         s = tables._NA.sub(tables._na, s)
     lowered = s.lower()
-    for needle, pattern in (("democracy score", tables._DS_MAX),
-                            ("democracy percentage", tables._DP_MAX)):
-        at = lowered.find(needle)
-        while at >= 0:
-            hit = pattern.match(s, at)
-            if hit:
-                s = s[: hit.start(2)] + " " * len(hit.group(2)) + s[hit.end(2):]
-            at = lowered.find(needle, at + 1)
+    at = lowered.find("democracy")
+    while at >= 0:
+        hit = tables._DS_MAX.match(s, at) or tables._DP_MAX.match(s, at)
+        if hit:
+            s = s[: hit.start(2)] + " " * len(hit.group(2)) + s[hit.end(2):]
+        at = lowered.find("democracy", at + 1)
+    s = "\n".join(" " * len(line) if tables._RUNNING_HEAD_LINE.fullmatch(line)
+                  else tables._RUNNING_HEAD_INLINE.sub(tables._blank, line)
+                  for line in s.split("\n"))
+    s = tables._PAGE_NUMBER_LINE.sub(tables._blank, s)
     s = tables._LETTER_DIGIT.sub(lambda m: " " + m.group(), s)
     return tables._DIGIT_RUN.sub(tables._unglue, s)
 
@@ -63,7 +65,8 @@ def _prepare_reference(s: str) -> str:
 _TABLE_BITS = ["1", "2", "0", "9", ".", ",", "a", "Z", "*", ":", ")", " ", "\n", "\n", "٣", "７",
                "20", "19", "4.25", "n/a", "N/A", "/", "= ", "(1 = best)", "/ 7", "/100",
                "Democracy Score: 4.36 7", "democracy percentage 55.5 100", "12345678",
-               "4.254.003.75", "Process4.25", "٣٣٣٣.٣٣٣", *_ODD]
+               "4.254.003.75", "Process4.25", "٣٣٣٣.٣٣٣", "Nations in Transit 2018",
+               " 212 ", "Democracy\nScore 3.25 7", *_ODD]
 
 
 @_FAST

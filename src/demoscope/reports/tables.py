@@ -230,16 +230,16 @@ def prepare(text: str, lowered: str | None = None,
         if hit:
             text = text[: hit.start(2)] + " " * len(hit.group(2)) + text[hit.end(2):]
         at = lowered.find("democracy", at + 1)
-    at = lowered.find(_RUNNING_HEAD)
+    # (ASCII patterns: a line holds a running head only where the lowered text has the words)
+    at = lowered.find(_RUNNING_HEAD) if len(lowered) == len(text) else -1
     while at >= 0:
         start = text.rfind("\n", 0, at) + 1
         end = text.find("\n", at)
         end = len(text) if end < 0 else end
-        head = _RUNNING_HEAD_LINE.fullmatch(text, start, end) or _RUNNING_HEAD_INLINE.search(
-            text, max(0, at - 5), end)
-        if head:
-            text = text[:head.start()] + " " * (head.end() - head.start()) + text[head.end():]
-        at = lowered.find(_RUNNING_HEAD, max(at + 1, head.end() if head else 0))
+        text = text[:start] + blank_running_heads(text[start:end]) + text[end:]
+        at = lowered.find(_RUNNING_HEAD, end)
+    if len(lowered) != len(text) and _RUNNING_HEAD in lowered:
+        text = "\n".join(map(blank_running_heads, text.split("\n")))
     if "\n" in text:
         text = _PAGE_NUMBER_LINE.sub(_blank, text)
     text = _DASHES.sub(_dash_cells, text)
@@ -254,16 +254,26 @@ def prepare(text: str, lowered: str | None = None,
 # Transit 2018 Local Democratic Governance 3.25 ..."): a page number there has 2-3 digits (a
 # year before it is the header's).
 _RUNNING_HEAD = "nations in transit"
+
+
+def blank_running_heads(line: str) -> str:
+    """``line`` blanked when it is a running head, else with each running head in it blanked
+    (every offset kept)."""
+    if _RUNNING_HEAD_LINE.fullmatch(line):
+        return " " * len(line)
+    return _RUNNING_HEAD_INLINE.sub(_blank, line)
+
+
 _RUNNING_HEAD_LINE = re.compile(
     r"[ \t]*(?:\d{1,4}[ \t]+)?Nations in Transit[ \t]+(?:19|20)\d\d(?:[ \t]+\d{1,4})?[ \t]*",
-    re.I)
+    re.I | re.A)
 # A page number alone on its line (10-999) right before a rating ("Electoral Process\n57\n
 # 1.75", the page broke between a label and its value): no cell. A table's own numbers on a
 # line of their own are ratings (1-7), years, or percentages, which no rating follows.
 _PAGE_NUMBER_LINE = re.compile(r"(?m)^[ \t]*[1-9]\d{1,2}[ \t]*$(?=(?:\n[ \t]*)+[1-7][.,]\d\d?(?!\d))")
 _RUNNING_HEAD_INLINE = re.compile(
     r"(?:(?<![\w.,])\d{2,3}[ \t]+)?Nations in Transit[ \t]+(?:19|20)\d\d(?:[ \t]+\d{2,3})?"
-    r"(?![\w.,])", re.I)
+    r"(?![\w.,])", re.I | re.A)
 
 
 def _has_na(text: str) -> bool:
