@@ -34,6 +34,10 @@ db_app = typer.Typer(help="Create, migrate and inspect the ratings database.\n\n
 app.add_typer(db_app, name="db")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for programs instead of a table.")]
+#: The arguments most commands share, declared once so their help reads the same everywhere.
+CountryArg = Annotated[str, typer.Argument(help="Country name, ISO code or alias.")]
+EditionArg = Annotated[int, typer.Argument(help="Edition year.")]
+CategoryArg = Annotated[str, typer.Argument(help="Category code or name.")]
 DirectionOpt = Annotated[
     str | None,
     typer.Option("--direction", "-d", help="Show values on this scale: 1_best or 7_best "
@@ -313,7 +317,7 @@ def methodology_cmd(
 
 @app.command()
 def show(
-    country: Annotated[str, typer.Argument(help="Country name, ISO code or alias.")],
+    country: CountryArg,
     edition: Annotated[int | None, typer.Argument(help="Edition year (default: latest).")] = None,
     direction: DirectionOpt = None,
     json_out: JsonOpt = False,
@@ -374,8 +378,8 @@ def _render_scorecard(card: Scorecard, m: Methodology) -> None:
 
 @app.command()
 def rate(
-    country: Annotated[str, typer.Argument(help="Country name, ISO code or alias.")],
-    edition: Annotated[int, typer.Argument(help="Edition year.")],
+    country: CountryArg,
+    edition: EditionArg,
     category: Annotated[str, typer.Argument(help="Category code or name (EP, CS, IM, NDG, ...).")],
     value: Annotated[str, typer.Argument(help="Rating on the edition's own scale, e.g. 5.75.")],
     justification: Annotated[str | None, typer.Option(
@@ -818,7 +822,7 @@ def user_disable(name: Annotated[str, typer.Argument(help="Username.")], as_user
 
 @edition_app.command("open")
 def edition_open(
-    year: Annotated[int, typer.Argument(help="Edition year.")],
+    year: EditionArg,
     countries: Annotated[str | None, typer.Option(
         "--countries", help="ISO codes, e.g. KAZ,KGZ (default: every country of the latest "
         "edition with data).")] = None,
@@ -846,7 +850,7 @@ def edition_open(
 
 
 @edition_app.command("status")
-def edition_status_cmd(year: Annotated[int, typer.Argument(help="Edition year.")],
+def edition_status_cmd(year: EditionArg,
                        as_user: AsOpt = None, json_out: JsonOpt = False) -> None:
     """An assessment edition's state, countries and what publication still needs.
 
@@ -880,7 +884,7 @@ def edition_status_cmd(year: Annotated[int, typer.Argument(help="Edition year.")
 
 
 @edition_app.command("move")
-def edition_move(year: Annotated[int, typer.Argument(help="Edition year.")],
+def edition_move(year: EditionArg,
                  state: Annotated[str, typer.Argument(help="drafting, review or consensus.")],
                  as_user: AsOpt = None) -> None:
     """Move an edition: drafting → review → consensus, or one step back (editor).
@@ -894,7 +898,7 @@ def edition_move(year: Annotated[int, typer.Argument(help="Edition year.")],
 
 
 @edition_app.command("publish")
-def edition_publish(year: Annotated[int, typer.Argument(help="Edition year.")],
+def edition_publish(year: EditionArg,
                     as_user: AsOpt = None, json_out: JsonOpt = False) -> None:
     """Publish an edition (editor): refused, with the list of what is missing, until every
     category of every country has a consensus, changes are justified and large changes (or
@@ -925,9 +929,9 @@ def edition_publish(year: Annotated[int, typer.Argument(help="Edition year.")],
 
 @app.command()
 def propose(
-    country: Annotated[str, typer.Argument(help="Country name, ISO code or alias.")],
-    edition: Annotated[int, typer.Argument(help="Edition year.")],
-    category: Annotated[str, typer.Argument(help="Category code or name.")],
+    country: CountryArg,
+    edition: EditionArg,
+    category: CategoryArg,
     value: Annotated[str, typer.Argument(help="Proposed rating on the edition's scale.")],
     justification: Annotated[str | None, typer.Option("--justification", "-j", help="Why.")] = None,
     as_user: AsOpt = None,
@@ -947,9 +951,9 @@ def propose(
 
 @app.command()
 def consensus(
-    country: Annotated[str, typer.Argument(help="Country name, ISO code or alias.")],
-    edition: Annotated[int, typer.Argument(help="Edition year.")],
-    category: Annotated[str, typer.Argument(help="Category code or name.")],
+    country: CountryArg,
+    edition: EditionArg,
+    category: CategoryArg,
     value: Annotated[str, typer.Argument(help="Consensus rating on the edition's scale.")],
     version: Annotated[int, typer.Option("--version", help="The assessment version you read "
                                          "(see 'edition status'); a stale one is refused.")],
@@ -989,9 +993,9 @@ def consensus(
 
 @app.command()
 def correct(
-    country: Annotated[str, typer.Argument(help="Country name, ISO code or alias.")],
-    edition: Annotated[int, typer.Argument(help="Edition year.")],
-    category: Annotated[str, typer.Argument(help="Category code or name.")],
+    country: CountryArg,
+    edition: EditionArg,
+    category: CategoryArg,
     value: Annotated[str, typer.Argument(help="The corrected rating.")],
     reason: Annotated[str, typer.Option("--reason", help="Why the published value was wrong.")],
     as_user: AsOpt = None,
@@ -1131,7 +1135,7 @@ def _emit(data: bytes, output: Path | None, fmt: str) -> None:
 def report(
     country: Annotated[str, typer.Argument(help="Country name, ISO code or alias; 'all' for "
                                            "every country of the edition (needs -o FOLDER).")],
-    edition: Annotated[int, typer.Argument(help="Edition year.")],
+    edition: EditionArg,
     format: FormatOpt = "md",
     output: OutputOpt = None,
     draft: Annotated[Path | None, typer.Option(
@@ -1205,7 +1209,7 @@ def _console_err():
 
 @app.command()
 def overview(
-    edition: Annotated[int, typer.Argument(help="Edition year.")],
+    edition: EditionArg,
     format: FormatOpt = "md",
     output: OutputOpt = None,
 ) -> None:
